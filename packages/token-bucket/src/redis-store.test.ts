@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { pipeline, type ResilienceEvent } from '@unfazed/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimitStoreError } from './errors.ts';
+import { rateLimit } from './rate-limit.ts';
+import type { RedisClientLike } from './redis-script.ts';
+import { redisStore } from './redis-store.ts';
+import type { BucketSpec, StoreEvent } from './store.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `unfazed-test:${randomUUID()}`;
+let redis: Redis;
+let other: Redis;
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  other = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`{${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  other.disconnect();
+});
+
+/** rpm 20 per 10 s: burst 5, refill 15 per 10 s. tpm 2_000: burst 500. */
+const spec: BucketSpec = {
+  requests: { limit: 20, capacity: 5, ratePerMs: 15 / 10_000 },
+  tokens: { limit: 2_000, capacity: 500, ratePerMs: 1_500 / 10_000 },
+};
+const cost = (tokens: number) => ({ requests: 1, tokens });
+
+describe('redisStore against a real Redis', () => {
+  it('charges both dimensions in one step, shares state between clients and returns the exact wait', async () => {
+    const key = `shared-${randomUUID()}`;
+    const a = redisStore({ client: redis, prefix });
+    const b = redisStore({ client: other, prefix });
+    for (let i = 0; i < 5; i++) {
+      expect(await (i % 2 ? a : b).acquire({ key, cost: cost(10), spec, now: 0 })).toEqual({
+        admitted: true,
+        waitMs: 0,
+      });
+    }
+    const denied = await a.acquire({ key, cost: cost(10), spec, now: 0 });
+    expect(denied).toMatchObject({ admitted: false, reason: 'requests' });
+    // The burst is spent: one request refills in 10_000 / 15 ≈ 667 ms (less the time the test took).
+    expect(denied.admitted === false && denied.waitMs).toBeGreaterThan(550);
+    expect(denied.admitted === false && denied.waitMs).toBeLessThanOrEqual(667);
+    // Keys share one hash tag and expire when the level would be back at the limit: 20 / 15 × 10 s.
+    const ttl = await redis.pttl(`{${prefix}:${key}}:bucket`);
+    expect(ttl).toBeGreaterThan(13_000);
+    expect(ttl).toBeLessThanOrEqual(13_344);
+  });
+
+  it('a denial charges nothing: too many tokens leaves the request budget untouched', async () => {
+    const key = `atomic-${randomUUID()}`;
+    const store = redisStore({ client: redis, prefix });
+    expect(await store.acquire({ key, cost: cost(450), spec, now: 0 })).toEqual({
+      admitted: true,
+      waitMs: 0,
+    });
+    const denied = await store.acquire({ key, cost: cost(450), spec, now: 0 });
+    expect(denied).toMatchObject({ admitted: false, reason: 'tokens' });
+    // 4 requests of the burst of 5 are still there: the denied call took none.
+    for (let i = 0; i < 4; i++)
+      expect((await store.acquire({ key, cost: cost(0), spec, now: 0 })).admitted).toBe(true);
+    expect((await store.acquire({ key, cost: cost(0), spec, now: 0 })).admitted).toBe(false);
+  });
+
+  it('settles refunds, lowers to the server remaining, and shares a cooldown between processes', async () => {
+    const key = `settle-${randomUUID()}`;
+    const a = redisStore({ client: redis, prefix });
+    const b = redisStore({ client: other, prefix });
+    expect((await a.acquire({ key, cost: cost(500), spec, now: 0 })).admitted).toBe(true);
+    expect((await a.acquire({ key, cost: cost(100), spec, now: 0 })).admitted).toBe(false);
+    await a.settle({ key, spec, now: 0, refund: { requests: 0, tokens: 400 } });
+    expect((await b.acquire({ key, cost: cost(300), spec, now: 0 })).admitted).toBe(true);
+    await b.settle({ key, spec, now: 0, refund: { requests: 0, tokens: 0 }, remaining: { requests: 0 } });
+    expect(await a.acquire({ key, cost: cost(0), spec, now: 0 })).toMatchObject({
+      admitted: false,
+      reason: 'requests',
+    });
+    const cooled = `cool-${randomUUID()}`;
+    await a.settle({ key: cooled, spec, now: 0, refund: { requests: 0, tokens: 0 }, cooldownMs: 5_000 });
+    const paused = await b.acquire({ key: cooled, cost: cost(1), spec, now: 0 });
+    expect(paused).toMatchObject({ admitted: false, reason: 'cooldown' });
+    expect(paused.admitted === false && paused.waitMs).toBeGreaterThan(4_800);
+    expect(paused.admitted === false && paused.waitMs).toBeLessThanOrEqual(5_000);
+  });
+
+  it('reloads the script after SCRIPT FLUSH (NOSCRIPT)', async () => {
+    const key = `flush-${randomUUID()}`;
+    const store = redisStore({ client: redis, prefix });
+    expect((await store.acquire({ key, cost: cost(1), spec, now: 0 })).admitted).toBe(true);
+    await redis.script('FLUSH');
+    expect((await store.acquire({ key, cost: cost(1), spec, now: 0 })).admitted).toBe(true);
+  });
+
+  it('works as the rateLimit store end to end', async () => {
+    const key = `mw-${randomUUID()}`;
+    const p = pipeline(
+      rateLimit({
+        rpm: 3,
+        windowMs: 60_000,
+        burst: 0.5,
+        maxWaitMs: 0,
+        store: redisStore({ client: redis, prefix }),
+      }),
+    );
+    await expect(p.execute(async () => 'one', { key })).resolves.toBe('one');
+    await expect(p.execute(async () => 'two', { key })).rejects.toMatchObject({ code: 'RATE_LIMIT_WAIT' });
+  });
+});
+
+describe('redisStore when Redis fails', () => {
+  /** A client that forwards to Redis until told to fail. */
+  const switchable = (client: Redis) => {
+    const state = { broken: false };
+    const proxy: RedisClientLike = {
+      evalsha: (...args) =>
+        state.broken ? Promise.reject(new Error('ECONNRESET (test)')) : client.evalsha(...args),
+      eval: (...args) =>
+        state.broken ? Promise.reject(new Error('ECONNRESET (test)')) : client.eval(...args),
+    };
+    return { proxy, state };
+  };
+
+  it("'local' falls back to this process's share (limit / processes seen), once, and returns when Redis answers", async () => {
+    const key = `fallback-${randomUUID()}`;
+    const { proxy, state } = switchable(redis);
+    const events: StoreEvent[] = [];
+    const onEvent = (e: StoreEvent) => events.push(e);
+    const a = redisStore({ client: proxy, prefix, probeIntervalMs: 1_000 });
+    const b = redisStore({ client: other, prefix });
+    await b.acquire({ key, cost: cost(0), spec, now: 0 });
+    await a.acquire({ key, cost: cost(0), spec, now: 0, onEvent }); // heartbeat: two processes on the key
+    state.broken = true;
+    // The local bucket starts empty (what Redis admitted lately is unknown) and refills at this
+    // process's share: rpm 20 / 2 processes = 10 per 10 s, burst 2.5, so 7.5 / 10 s of refill.
+    const first = await a.acquire({ key, cost: cost(0), spec, now: 1_000_000, onEvent });
+    expect(events).toEqual([{ type: 'fallback', mode: 'local', error: expect.any(Error), processes: 2 }]);
+    expect(first).toMatchObject({ admitted: false, reason: 'requests' });
+    expect(first.waitMs).toBeCloseTo(10_000 / 7.5, 6);
+    expect(events).toHaveLength(1);
+    state.broken = false;
+    // Before the probe interval nothing is sent to Redis; after it, a call starts one probe in the
+    // background (it is itself served locally, without waiting), and the next call uses Redis again.
+    expect((await a.acquire({ key, cost: cost(0), spec, now: 1_000_500, onEvent })).admitted).toBe(false);
+    expect(events).toHaveLength(1);
+    expect((await a.acquire({ key, cost: cost(0), spec, now: 1_001_001, onEvent })).admitted).toBe(false);
+    expect(events).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events[1]).toEqual({ type: 'recovered', downMs: 1_001 });
+    expect((await a.acquire({ key, cost: cost(0), spec, now: 1_001_002, onEvent })).admitted).toBe(true);
+    expect(events).toHaveLength(2);
+  });
+
+  it("'open' admits and 'closed' refuses while Redis is down", async () => {
+    const { proxy, state } = switchable(redis);
+    state.broken = true;
+    const open = redisStore({ client: proxy, prefix, onStoreError: 'open' });
+    const closed = redisStore({ client: proxy, prefix, onStoreError: 'closed' });
+    for (let i = 0; i < 50; i++)
+      expect((await open.acquire({ key: 'k', cost: cost(1), spec, now: 0 })).admitted).toBe(true);
+    const err = await closed.acquire({ key: 'k', cost: cost(1), spec, now: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitStoreError);
+    expect(err).toMatchObject({
+      code: 'RATE_LIMIT_STORE',
+      cause: expect.objectContaining({ message: 'ECONNRESET (test)' }),
+    });
+  });
+
+  describe('a Redis that accepts connections but never answers', () => {
+    let server: Server;
+    let port: number;
+    const sockets = new Set<Socket>();
+    beforeAll(async () => {
+      server = createServer((socket) => {
+        sockets.add(socket); // swallows everything
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it('never holds a call longer than timeoutMs: the limiter falls back and emits one event', async () => {
+      const stuck = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null, lazyConnect: false });
+      stuck.on('error', () => {});
+      try {
+        const events: ResilienceEvent[] = [];
+        const p = pipeline(
+          rateLimit({
+            rpm: 60_000,
+            windowMs: 60_000,
+            store: redisStore({ client: stuck, prefix, timeoutMs: 100 }),
+          }),
+        );
+        p.on((e) => events.push(e));
+        const started = performance.now();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => p.execute(async () => i, { key: 'stuck' })),
+        );
+        expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(events.filter((e) => e.type === 'rate-limit.store-fallback')).toEqual([
+          expect.objectContaining({
+            mode: 'local',
+            error: 'Redis did not answer within 100 ms',
+            processes: 1,
+          }),
+        ]);
+      } finally {
+        stuck.disconnect();
+      }
+    });
+  });
+
+  it('rejects bad options with a TypeError naming the option', () => {
+    expect(() => redisStore({} as never)).toThrow(/redisStore: client must be an ioredis client/);
+    expect(() => redisStore({ client: redis, prefix: '' })).toThrow(
+      /redisStore: prefix must be a non-empty string/,
+    );
+    expect(() => redisStore({ client: redis, timeoutMs: 0 })).toThrow(
+      /redisStore: timeoutMs must be a finite number > 0, got 0/,
+    );
+    expect(() => redisStore({ client: redis, onStoreError: 'maybe' as never })).toThrow(
+      /redisStore: onStoreError must be/,
+    );
+  });
+});
