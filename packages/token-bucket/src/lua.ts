@@ -78,44 +78,54 @@ if mode == 'a' then
   end
   local q = {}
   for x in string.gmatch(ARGV[5], '%S+') do q[#q + 1] = tonumber(x) end
+  local d1, d2 = dims[1], dims[2]
   local charged = false
+  -- A cooldown is waited out, never reserved through: the server may still be refusing.
+  local cooling = nil
+  if s[5] > now then cooling = '0 ' .. math.max(1, math.ceil(s[5] - now)) .. ' 3' end
   for base = 1, #q, 3 do
-    local admitted, wait, reason = 0, 0, 0
-    if s[5] > now then
-      -- A cooldown is waited out, never reserved through: the server may still be refusing.
-      wait, reason = math.max(1, math.ceil(s[5] - now)), 3
+    if cooling then
+      out[#out + 1] = cooling
     else
-      local levels = {}
-      for i = 1, 2 do
-        local d = dims[i]
-        if d then
-          local level = seen(i)
-          levels[i] = level
-          local need = q[base + i - 1]
-          if need > d.limit then need = d.limit end
-          if level + 1e-9 + need * 1e-12 < need then
-            local w = (need - level) / d.rate
-            if w > wait then wait, reason = w, i end
-          end
+      local wait, reason, l1, l2 = 0, 0, 0, 0
+      local need1, need2 = q[base], q[base + 1]
+      if d1 then
+        l1 = seen(1)
+        local need = need1
+        if need > d1.limit then need = d1.limit end
+        if l1 + 1e-9 + need * 1e-12 < need then wait, reason = (need - l1) / d1.rate, 1 end
+      end
+      if d2 then
+        l2 = seen(2)
+        local need = need2
+        if need > d2.limit then need = d2.limit end
+        if l2 + 1e-9 + need * 1e-12 < need then
+          local w = (need - l2) / d2.rate
+          if w > wait then wait, reason = w, 2 end
         end
       end
       if wait > q[base + 2] then
-        wait = math.max(1, math.ceil(wait))
+        out[#out + 1] = '0 ' .. math.max(1, math.ceil(wait)) .. ' ' .. reason
       else
-        if wait > 0 then wait = math.ceil(wait) end
-        admitted, reason, charged = 1, 0, true
-        for i = 1, 2 do
-          local d = dims[i]
-          if d then
-            local level = levels[i] + wait * d.rate
-            if level > d.cap then level = d.cap end
-            s[2 * i - 1] = level - q[base + i - 1]
-            s[2 * i] = now + wait
-          end
+        charged = true
+        if wait > 0 then
+          wait = math.ceil(wait)
+          out[#out + 1] = '1 ' .. wait .. ' 0'
+        else
+          out[#out + 1] = '1 0 0'
+        end
+        if d1 then
+          local level = l1 + wait * d1.rate
+          if level > d1.cap then level = d1.cap end
+          s[1], s[2] = level - need1, now + wait
+        end
+        if d2 then
+          local level = l2 + wait * d2.rate
+          if level > d2.cap then level = d2.cap end
+          s[3], s[4] = level - need2, now + wait
         end
       end
     end
-    out[#out + 1] = admitted .. ' ' .. wait .. ' ' .. reason
   end
   if charged then save() end
   return table.concat(out, ' ')

@@ -70,6 +70,57 @@ describe('redisStore against a real Redis', () => {
     expect((await store.acquire({ key, cost: cost(0), spec, now: 0 })).admitted).toBe(false);
   });
 
+  it('acquires made in one turn go as one script call, each decided in call order, all-or-nothing', async () => {
+    const key = `batch-${randomUUID()}`;
+    const calls: unknown[][] = [];
+    // The real client; this only records what the store sends through it.
+    const counted: RedisClientLike = {
+      evalsha: (...args) => {
+        calls.push(args);
+        return redis.evalsha(...args);
+      },
+      eval: (...args) => redis.eval(...args),
+    };
+    const store = redisStore({ client: counted, prefix });
+    // Burst: 5 requests, 500 tokens. The third asks for more tokens than are left and takes
+    // nothing (had it taken its 400, the fourth would not fit); the seventh finds the requests
+    // spent; the eighth accepts a wait, so its reservation is charged in its turn.
+    const costs = [100, 100, 400, 100, 100, 100, 0, 0].map(cost);
+    const results = await Promise.all(
+      costs.map((c, i) => store.acquire({ key, cost: c, spec, now: 0, maxWaitMs: i === 7 ? 60_000 : 0 })),
+    );
+    expect(calls).toHaveLength(1);
+    expect(results.map((r) => r.admitted)).toEqual([true, true, false, true, true, true, false, true]);
+    expect(results[2]).toMatchObject({ reason: 'tokens' });
+    expect(results[6]).toMatchObject({ reason: 'requests' });
+    // The next request refills in 10_000 / 15 ≈ 667 ms; the eighth holds it, so a ninth waits twice that.
+    expect(results[7]!.waitMs).toBeGreaterThan(550);
+    expect(results[7]!.waitMs).toBeLessThanOrEqual(667);
+    const ninth = await store.acquire({ key, cost: cost(0), spec, now: 0 });
+    expect(ninth).toMatchObject({ admitted: false, reason: 'requests' });
+    expect(ninth.waitMs).toBeGreaterThan(1_200);
+  });
+
+  it('a batch larger than 64 goes as several calls, in order', async () => {
+    const key = `big-batch-${randomUUID()}`;
+    let scriptCalls = 0;
+    const counted: RedisClientLike = {
+      evalsha: (...args) => {
+        scriptCalls++;
+        return redis.evalsha(...args);
+      },
+      eval: (...args) => redis.eval(...args),
+    };
+    const store = redisStore({ client: counted, prefix });
+    const wide: BucketSpec = { requests: { limit: 100, capacity: 100, ratePerMs: 100 / 60_000 } };
+    const results = await Promise.all(
+      Array.from({ length: 150 }, () => store.acquire({ key, cost: cost(0), spec: wide, now: 0 })),
+    );
+    expect(scriptCalls).toBe(3);
+    // The first 100 callers, in call order, got the 100 requests; the rest none.
+    expect(results.map((r) => r.admitted)).toEqual(Array.from({ length: 150 }, (_, i) => i < 100));
+  });
+
   it('settles refunds, lowers to the server remaining, and shares a cooldown between processes', async () => {
     const key = `settle-${randomUUID()}`;
     const a = redisStore({ client: redis, prefix });

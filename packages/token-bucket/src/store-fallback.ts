@@ -10,7 +10,13 @@ import type {
 
 /** Decides, per operation, between the shared store and the local stand-in while it is down. */
 export interface StoreFallback {
+  /**
+   * The shared store's answer while it is up (`remote` is called, and its promise returned as it
+   * is: no extra promise on the hot path), the local stand-in's while it is down.
+   */
   acquire(input: AcquireInput, remote: () => Promise<AcquireResult>): Promise<AcquireResult>;
+  /** The shared store failed `input`'s acquire with `err`: answer it locally (or per the mode). */
+  recover(input: AcquireInput, err: unknown): Promise<AcquireResult>;
   settle(input: SettleInput, remote: () => Promise<void>): Promise<void>;
 }
 
@@ -79,17 +85,14 @@ export function storeFallback(options: FallbackOptions): StoreFallback {
   };
 
   return {
-    async acquire(input, remote) {
-      if (downSince !== undefined) {
-        maybeProbe(input.now, input.onEvent);
-        return local(input, lastError);
-      }
-      try {
-        return await remote();
-      } catch (err) {
-        fail(err, input);
-        return local(input, err);
-      }
+    acquire(input, remote) {
+      if (downSince === undefined) return remote();
+      maybeProbe(input.now, input.onEvent);
+      return local(input, lastError);
+    },
+    recover(input, err) {
+      fail(err, input);
+      return local(input, err);
     },
     async settle(input, remote) {
       if (downSince !== undefined) {
