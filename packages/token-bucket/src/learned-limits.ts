@@ -30,20 +30,26 @@ export class LearnedLimits {
     const current = this.specFor(key, now);
     const requests = lower(this.#base.requests?.limit, info.limitRequests);
     const tokens = lower(this.#base.tokens?.limit, info.limitTokens);
-    if (requests === undefined && tokens === undefined && current === this.#base) return undefined;
-    const next: BucketSpec = {
-      requests:
-        requests === undefined ? this.#base.requests : dimension(requests, this.#burst, this.#windowMs, 1),
-      tokens: tokens === undefined ? this.#base.tokens : dimension(tokens, this.#burst, this.#windowMs, 0),
-    };
-    const idleAt = now + 10 * this.#windowMs;
-    if (next.requests === this.#base.requests && next.tokens === this.#base.tokens) {
-      this.#learned.delete(key);
-    } else this.#learned.set(key, next, idleAt, now);
     const changed =
-      next.requests?.limit !== current.requests?.limit || next.tokens?.limit !== current.tokens?.limit;
-    if (!changed) return undefined;
-    return { requests: next.requests?.limit, tokens: next.tokens?.limit };
+      (requests ?? this.#base.requests?.limit) !== current.requests?.limit ||
+      (tokens ?? this.#base.tokens?.limit) !== current.tokens?.limit;
+    if (!changed) {
+      // The same limits again (every response repeats them): keep the spec object, so stores
+      // that cache per spec keep their cache, and only push back when it is forgotten.
+      if (current !== this.#base) this.#learned.set(key, current, now + 10 * this.#windowMs, now);
+      return undefined;
+    }
+    if (requests === undefined && tokens === undefined) {
+      this.#learned.delete(key);
+    } else {
+      const next: BucketSpec = {
+        requests:
+          requests === undefined ? this.#base.requests : dimension(requests, this.#burst, this.#windowMs, 1),
+        tokens: tokens === undefined ? this.#base.tokens : dimension(tokens, this.#burst, this.#windowMs, 0),
+      };
+      this.#learned.set(key, next, now + 10 * this.#windowMs, now);
+    }
+    return { requests: requests ?? this.#base.requests?.limit, tokens: tokens ?? this.#base.tokens?.limit };
   }
 }
 

@@ -51,14 +51,17 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       });
     } else ctx.emit({ type: 'rate-limit.store-recovered', source, downMs: event.downMs });
   };
-  const acquireInput = (ctx: CallContext, cost: Cost, maxWaitMs = 0): AcquireInput => ({
-    key: ctx.key,
-    cost,
-    spec: limits.specFor(ctx.key, ctx.clock.now()),
-    now: ctx.clock.now(),
-    maxWaitMs,
-    onEvent: storeEvents(ctx),
-  });
+  const acquireInput = (ctx: CallContext, cost: Cost, maxWaitMs = 0): AcquireInput => {
+    const now = ctx.clock.now();
+    return {
+      key: ctx.key,
+      cost,
+      spec: limits.specFor(ctx.key, now),
+      now,
+      maxWaitMs,
+      onEvent: storeEvents(ctx),
+    };
+  };
   const settle = async (ctx: CallContext, input: Omit<SettleInput, 'key' | 'spec' | 'now' | 'onEvent'>) => {
     try {
       const now = ctx.clock.now();
