@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { realClock, VirtualClock } from '@unfazed/core';
-import { describe, expect, it } from 'vitest';
+import { type Clock, realClock, VirtualClock } from '@unfazed/core';
+import { MAX_DELAY_MS } from '@unfazed/core/internal';
+import { describe, expect, it, vi } from 'vitest';
 import { DeadlineWheel } from './deadline-wheel.ts';
 
 describe('DeadlineWheel', () => {
@@ -55,5 +56,44 @@ describe('DeadlineWheel', () => {
     expect(timers()).toBe(before);
     b.leave(); // twice is harmless
     expect(wheel.stats(realClock).live).toBe(0);
+  });
+
+  it('never arms a real timer beyond what a timer holds (it would fire after 1 ms), and ends nothing early', () => {
+    vi.useFakeTimers(); // they fire an over-long timer after 1 ms, as Node does
+    try {
+      const armed = vi.spyOn(globalThis, 'setTimeout');
+      const wheel = new DeadlineWheel(MAX_DELAY_MS, () => 'late', 100);
+      const entry = wheel.enter(realClock, new AbortController().signal);
+      vi.advanceTimersByTime(1_000);
+      expect(armed).toHaveBeenCalledTimes(1); // not re-armed every millisecond
+      vi.advanceTimersByTime(MAX_DELAY_MS - 1_000);
+      expect(entry.expired).toBe(false); // due 100 ms later (precision)
+      vi.advanceTimersByTime(100);
+      expect(entry.expired).toBe(true);
+      expect(armed.mock.calls.map(([, ms]) => ms)).toEqual([MAX_DELAY_MS, 100]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks any clock for at most MAX_DELAY_MS at a time', async () => {
+    const virtual = new VirtualClock(0);
+    const asked: number[] = [];
+    const clock: Clock = {
+      now: () => virtual.now(),
+      sleep: (ms, signal) => virtual.sleep(ms, signal),
+      schedule: (ms, fn) => {
+        asked.push(ms);
+        return virtual.schedule(ms, fn);
+      },
+    };
+    const wheel = new DeadlineWheel(MAX_DELAY_MS, () => 'late', 50);
+    const entry = wheel.enter(clock, new AbortController().signal);
+    await virtual.advance(MAX_DELAY_MS);
+    expect(entry.expired).toBe(false);
+    await virtual.advance(50);
+    expect(entry.expired).toBe(true);
+    expect(asked).toEqual([MAX_DELAY_MS, 50]);
+    expect(virtual.pendingTimers).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { abortReason, type Cancel, type Clock, realClock } from '@unfazed/core';
+import { type Cancel, type Clock, realClock } from '@unfazed/core';
+import { abortReason, MAX_DELAY_MS } from '@unfazed/core/internal';
 
 /** Called once when an entry's time runs out (`expired`) or its parent signal aborts. */
 export type OnEnd = (reason: unknown, expired: boolean) => void;
@@ -232,7 +233,9 @@ class ClockWheel {
   #schedule(): void {
     const head = this.#queue[this.#head];
     if (head === undefined) return;
-    const delay = Math.max(0, head.expiresAt - this.clock.now());
+    // A timer longer than a timer can hold fires after 1 ms (Node, browsers): arm for at most the
+    // limit; #fire re-arms for what is not yet due, so nothing ends early and nothing spins.
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, head.expiresAt - this.clock.now()));
     if (this.#real) {
       this.#timer = setTimeout(this.#fire, delay);
       if (this.#live === 0) this.#timer.unref();

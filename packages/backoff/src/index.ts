@@ -1,4 +1,5 @@
-export { BackoffSequence, type BackoffShape, exponentialDelay, type Jitter } from './backoff-delay.ts';
+export type { Jitter } from './backoff-delay.ts';
+export type { BackoffContext, BackoffFactory, BackoffStep } from './backoff-factory.ts';
 export { DeadlineExceededError, RetryAfterTooLongError, TimeoutError } from './errors.ts';
 export { retry } from './retry.ts';
 export { createRetryBudget, type RetryBudget, type RetryBudgetOptions } from './retry-budget.ts';
@@ -7,10 +8,10 @@ export type {
   GiveUpArgs,
   GiveUpReason,
   RetryArgs,
-  RetryEvent,
   RetryFailureFields,
-  RetryGiveUpEvent,
+  RetryGaveUpEvent,
+  RetryScheduledEvent,
   ShouldRetryArgs,
 } from './retry-events.ts';
 export type { RetryOptions } from './retry-options.ts';
-export { type TimeoutEvent, type TimeoutOptions, timeout } from './timeout.ts';
+export { type TimeoutExpiredEvent, type TimeoutOptions, timeout } from './timeout.ts';

@@ -44,9 +44,14 @@ describe('createRetryBudget', () => {
     expect(budget.size).toBeLessThanOrEqual(92); // idle keys swept as a new key arrives
   });
 
-  it('rejects bad options with a TypeError naming them', () => {
-    expect(() => createRetryBudget({ ratio: -1 })).toThrow(/ratio must be a finite number >= 0, got -1/);
-    expect(() => createRetryBudget({ windowMs: 0 })).toThrow(/windowMs/);
-    expect(() => createRetryBudget({ maxKeys: 1.5 })).toThrow(/maxKeys must be an integer >= 1, got 1.5/);
+  it('defaults idleMs to six windows, and never beyond what a timer can hold', () => {
+    expect(createRetryBudget({ windowMs: 1_000 }).options).toEqual({
+      ratio: 0.2,
+      windowMs: 1_000,
+      minRetriesPerSecond: 3,
+      maxKeys: 10_000,
+      idleMs: 6_000,
+    });
+    expect(createRetryBudget({ windowMs: 2 ** 31 - 1 }).options.idleMs).toBe(2 ** 31 - 1);
   });
 });

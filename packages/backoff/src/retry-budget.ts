@@ -1,4 +1,12 @@
-import { KeyedMap } from '@unfazed/core';
+import {
+  duration,
+  integer,
+  KeyedMap,
+  MAX_DELAY_MS,
+  number,
+  type Resolved,
+  readOptions,
+} from '@unfazed/core/internal';
 
 /** Options of {@link createRetryBudget}. */
 export interface RetryBudgetOptions {
@@ -14,9 +22,23 @@ export interface RetryBudgetOptions {
   minRetriesPerSecond?: number;
   /** Keys tracked at most (least recently used dropped first). @default 10_000 */
   maxKeys?: number;
-  /** A key unused for this long is forgotten, in ms. @default 6 × windowMs */
+  /** A key unused for this long is forgotten, in ms (`Infinity`: only `maxKeys` bounds them). @default 6 × windowMs */
   idleMs?: number;
 }
+
+const SLOTS = 10;
+
+/** How {@link createRetryBudget} reads its options; `retry({ budget })` reads them the same way. */
+export const budgetSchema = {
+  ratio: number({ min: 0, default: 0.2 }),
+  windowMs: duration({ min: SLOTS, default: 10_000 }),
+  minRetriesPerSecond: number({ min: 0, default: 3 }),
+  maxKeys: integer({ min: 1, default: 10_000 }),
+  idleMs: duration({ above: 0, infinity: true }),
+};
+
+/** Budget options as read by {@link budgetSchema}. */
+export type ReadBudgetOptions = Resolved<typeof budgetSchema>;
 
 /**
  * A retry budget in the style of Finagle and Envoy: caps the extra load that retries put on a
@@ -34,8 +56,6 @@ export interface RetryBudget {
   /** Number of keys tracked. */
   readonly size: number;
 }
-
-const SLOTS = 10;
 
 /**
  * Per-key counts of requests and retries in `SLOTS` time slices of the window. Old slices are
@@ -80,32 +100,24 @@ class Window {
  * const embed = pipeline(retry({ budget }), breaker()); // shares the same 10 % allowance
  */
 export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget {
-  const ratio = options.ratio ?? 0.2;
-  const windowMs = options.windowMs ?? 10_000;
-  const minRetriesPerSecond = options.minRetriesPerSecond ?? 3;
-  const maxKeys = options.maxKeys ?? 10_000;
-  const idleMs = options.idleMs ?? 6 * windowMs;
-  check('ratio', ratio, Number.isFinite(ratio) && ratio >= 0, 'a finite number >= 0');
-  check('windowMs', windowMs, Number.isFinite(windowMs) && windowMs >= SLOTS, `a finite number >= ${SLOTS}`);
-  check(
-    'minRetriesPerSecond',
-    minRetriesPerSecond,
-    Number.isFinite(minRetriesPerSecond) && minRetriesPerSecond >= 0,
-    'a finite number >= 0',
-  );
-  check('maxKeys', maxKeys, Number.isInteger(maxKeys) && maxKeys >= 1, 'an integer >= 1');
-  check('idleMs', idleMs, idleMs > 0, 'a number > 0');
+  return budgetFrom(readOptions('createRetryBudget', options, budgetSchema));
+}
 
+/** A budget from options already read (by `createRetryBudget` or by `retry({ budget })`). */
+export function budgetFrom(o: ReadBudgetOptions): RetryBudget {
+  const { ratio, windowMs, minRetriesPerSecond, maxKeys } = o;
+  const idleMs = o.idleMs ?? Math.min(6 * windowMs, MAX_DELAY_MS);
   const slotMs = windowMs / SLOTS;
   const reserve = (minRetriesPerSecond * windowMs) / 1000;
-  const windows = new KeyedMap<Window>({
-    maxKeys,
-    idleMs,
-    create: (_key, now) => new Window(Math.floor(now / slotMs)),
-  });
+  const windows = new KeyedMap<Window>({ maxKeys, idleMs });
   const windowAt = (key: string, now: number): [Window, number] => {
-    const w = windows.get(key, now);
-    return [w, w.advance(Math.floor(now / slotMs))];
+    const epoch = Math.floor(now / slotMs);
+    let w = windows.get(key, now);
+    if (w === undefined) {
+      w = new Window(epoch);
+      windows.set(key, w, now);
+    }
+    return [w, w.advance(epoch)];
   };
   const available = (w: Window) => reserve + ratio * w.requestSum - w.retrySum;
 
@@ -130,8 +142,4 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
       return windows.size;
     },
   };
-}
-
-function check(name: string, value: unknown, ok: boolean, rule: string): void {
-  if (!ok) throw new TypeError(`createRetryBudget: ${name} must be ${rule}, got ${String(value)}`);
 }

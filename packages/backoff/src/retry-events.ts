@@ -3,20 +3,20 @@ import type { CallContext, EventBase } from '@unfazed/core';
 
 declare module '@unfazed/core' {
   interface ResilienceEventMap {
-    retry: RetryEvent;
-    'retry.give-up': RetryGiveUpEvent;
+    'retry.scheduled': RetryScheduledEvent;
+    'retry.gave-up': RetryGaveUpEvent;
   }
 }
 
 /**
- * Where a retry's wait came from: the server's `retry-after`/`retry-after-ms` hint, its
- * `x-ratelimit-reset-*` header, or the exponential backoff.
+ * Where a retry's wait came from: the server's `retry-after` / `retry-after-ms` header, its error
+ * message ("Please try again in 20s"), its `x-ratelimit-reset-*` header, or the backoff.
  */
-export type DelaySource = 'retry-after' | 'rate-limit-reset' | 'backoff';
+export type DelaySource = 'retry-after' | 'message' | 'rate-limit-reset' | 'backoff';
 
 /**
- * Why `retry()` stopped:
- * - `not-retryable`: the failure cannot succeed on retry (a client error, a failure the pipeline made).
+ * Why `retry()` stopped (the `why` of `retry.gave-up`):
+ * - `not-retryable`: the failure cannot succeed on retry (a client error, a refusal of the pipeline).
  * - `exhausted`: `maxRetries` retries were made.
  * - `budget`: the key's retry budget is spent; the last error is thrown unchanged.
  * - `deadline`: the next wait would end past the call's deadline, or the deadline passed.
@@ -31,40 +31,43 @@ export type GiveUpReason =
   | 'retry-after-too-long'
   | 'aborted';
 
-/** Fields of both retry events that describe the failure. */
+/** What both retry events say about the failure: classify's verdict on it (docs/events.md). */
 export interface RetryFailureFields {
   /** The failure's category (`transient`, `network`, …). */
   readonly category: Category;
-  /** The failure's reason (`rate_limit_requests`, `server_error`, …). */
-  readonly errorReason: Reason;
+  /** classify's reason (`rate_limit_requests`, `server_error`, `timeout`, …). */
+  readonly reason: Reason;
   /** HTTP status, when the failure was an HTTP answer. */
   readonly status: number | undefined;
-  /** The API's or pipeline's error code, when known. */
+  /** The API's error code, a network error code or a `ResilienceError` code, when known. */
   readonly code: string | undefined;
-  /** The request id each failed attempt got (`undefined` when the server sent none), in order. */
-  readonly requestIds: readonly (string | undefined)[];
+  /** The server's `x-request-id` of this failed attempt, when it sent one. */
+  readonly requestId: string | undefined;
 }
 
-/** An attempt failed and another will run after `delayMs`. */
-export interface RetryEvent extends EventBase, RetryFailureFields {
-  readonly type: 'retry';
-  readonly source: 'retry';
+/** `retry.scheduled`: an attempt failed and another runs after `delayMs`. */
+export interface RetryScheduledEvent extends EventBase, RetryFailureFields {
+  readonly type: 'retry.scheduled';
   /** The wait before the next attempt, in ms. */
   readonly delayMs: number;
   readonly delaySource: DelaySource;
   /** The attempt that failed (1-based); the next one is `failedAttempt + 1`. */
   readonly failedAttempt: number;
+  /** The request id of every failed attempt so far (`undefined` where none was sent), in order. */
+  readonly requestIds: readonly (string | undefined)[];
 }
 
-/** `retry()` stopped retrying; the call fails. */
-export interface RetryGiveUpEvent extends EventBase, RetryFailureFields {
-  readonly type: 'retry.give-up';
-  readonly source: 'retry';
-  readonly reason: GiveUpReason;
+/** `retry.gave-up`: retry stopped; the call fails. */
+export interface RetryGaveUpEvent extends EventBase, RetryFailureFields {
+  readonly type: 'retry.gave-up';
+  readonly why: GiveUpReason;
   /** Attempts made. */
   readonly attempts: number;
-  /** The wait that was refused, for `deadline`, `budget` and `retry-after-too-long`, in ms. */
+  /** The wait that was refused (`deadline`, `budget`, `retry-after-too-long`), in ms, or `undefined`. */
   readonly delayMs: number | undefined;
+  readonly delaySource: DelaySource | undefined;
+  /** The request id of every failed attempt (`undefined` where none was sent), in order. */
+  readonly requestIds: readonly (string | undefined)[];
 }
 
 /** What `onRetry` receives. */
@@ -87,7 +90,7 @@ export interface GiveUpArgs {
   readonly classification: Classification;
   /** The last attempt (1-based). */
   readonly attempt: number;
-  readonly reason: GiveUpReason;
+  readonly why: GiveUpReason;
   /** The wait that was refused, if any. */
   readonly delayMs: number | undefined;
   readonly delaySource: DelaySource | undefined;
@@ -101,6 +104,6 @@ export interface ShouldRetryArgs {
   readonly classification: Classification;
   /** The attempt that failed (1-based). */
   readonly attempt: number;
-  /** What `retry()` would decide on its own (`retryOn` categories, never pipeline-made errors). */
+  /** What `retry()` would decide on its own (classify's verdict and `retryOn`). */
   readonly retryable: boolean;
 }

@@ -67,11 +67,22 @@ describe('retry', () => {
     await expect(result).resolves.toBe('ok');
     expect(seen.map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(
-      events.map((e) => e.type === 'retry' && [e.delayMs, e.delaySource, e.failedAttempt, e.status]),
+      events.map(
+        (e) => e.type === 'retry.scheduled' && [e.delayMs, e.delaySource, e.failedAttempt, e.status],
+      ),
     ).toEqual([
       [500, 'backoff', 1, 503],
       [1_000, 'backoff', 2, 502],
     ]);
+    expect(events[0]).toMatchObject({
+      source: 'retry',
+      category: 'transient',
+      reason: 'overloaded',
+      status: 503,
+      requestId: undefined,
+      requestIds: [undefined],
+    });
+    expect(Object.isFrozen((events[1] as { requestIds: unknown }).requestIds)).toBe(true);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -83,8 +94,8 @@ describe('retry', () => {
     await clock.runAll();
     await expect(result).rejects.toBe(errors[3]);
     expect(seen).toHaveLength(4);
-    const giveUp = events.find((e) => e.type === 'retry.give-up');
-    expect(giveUp).toMatchObject({ reason: 'exhausted', attempts: 4, status: 503, category: 'transient' });
+    const giveUp = events.find((e) => e.type === 'retry.gave-up');
+    expect(giveUp).toMatchObject({ why: 'exhausted', attempts: 4, status: 503, category: 'transient' });
   });
 
   it.each([
@@ -101,7 +112,7 @@ describe('retry', () => {
     const { fn, seen } = script(error);
     await expect(run(fn)).rejects.toBe(error);
     expect(seen).toHaveLength(1);
-    expect(events).toMatchObject([{ type: 'retry.give-up', reason: 'not-retryable', attempts: 1 }]);
+    expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'not-retryable', attempts: 1 }]);
   });
 
   it('retries network failures and per-attempt timeouts', async () => {
@@ -122,7 +133,7 @@ describe('retry', () => {
     expect(seen).toHaveLength(1);
     await clock.advance(1);
     await expect(result).resolves.toBe('ok');
-    expect(events[0]).toMatchObject({ type: 'retry', delayMs: 3_150, delaySource: 'retry-after' });
+    expect(events[0]).toMatchObject({ type: 'retry.scheduled', delayMs: 3_150, delaySource: 'retry-after' });
   });
 
   it('spreads a hint by at least 250 ms when 10 % is less, and by 10 % beyond 2.5 s', async () => {
@@ -149,6 +160,25 @@ describe('retry', () => {
     expect(events[0]).toMatchObject({ delayMs: 2_000, delaySource: 'rate-limit-reset' });
   });
 
+  it('reports the message’s “try again in” as its own delay source', async () => {
+    const { run, clock, events } = setup({ random: () => 0 });
+    const error = http(
+      429,
+      {},
+      {
+        error: {
+          code: 'rate_limit_exceeded',
+          type: 'tokens',
+          message: 'Rate limit reached. Please try again in 1.5s.',
+        },
+      },
+    );
+    const result = run(script(error).fn);
+    await clock.runAll();
+    await result;
+    expect(events[0]).toMatchObject({ type: 'retry.scheduled', delayMs: 1_500, delaySource: 'message' });
+  });
+
   it('gives up at once with RetryAfterTooLongError when the hint exceeds maxRetryAfterMs', async () => {
     const { run, events } = setup();
     const error = rateLimited({ 'retry-after': '120' });
@@ -159,9 +189,7 @@ describe('retry', () => {
     expect((failure as Error).cause).toBe(error);
     expect(ResilienceError.is(failure, 'RETRY_AFTER_TOO_LONG')).toBe(true);
     expect(seen).toHaveLength(1);
-    expect(events).toMatchObject([
-      { type: 'retry.give-up', reason: 'retry-after-too-long', delayMs: 120_000 },
-    ]);
+    expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'retry-after-too-long', delayMs: 120_000 }]);
   });
 
   it('gives up with RetryAfterTooLongError when the hint would end past the deadline', async () => {
@@ -175,7 +203,7 @@ describe('retry', () => {
     const result = run(script(...Array.from({ length: 8 }, () => http(503))).fn);
     await clock.runAll();
     await result;
-    const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
+    const delays = events.flatMap((e) => (e.type === 'retry.scheduled' ? [e.delayMs] : []));
     expect(delays).toEqual([999, 1_999, 3_999, 7_999, 15_999, 19_999, 19_999, 19_999]);
   });
 
@@ -188,7 +216,7 @@ describe('retry', () => {
     await expect(result).rejects.toBe(errors[1]);
     expect(seen).toHaveLength(2);
     expect(seen[0]!.deadline).toBe(1_002_000);
-    expect(events.at(-1)).toMatchObject({ type: 'retry.give-up', reason: 'deadline', delayMs: 2_000 });
+    expect(events.at(-1)).toMatchObject({ type: 'retry.gave-up', why: 'deadline', delayMs: 2_000 });
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -203,7 +231,7 @@ describe('retry', () => {
     const failure = await result.catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(DeadlineExceededError);
     expect(failure).toMatchObject({ code: 'DEADLINE_EXCEEDED', deadlineMs: 3_000 });
-    expect(events).toMatchObject([{ type: 'retry.give-up', reason: 'deadline' }]);
+    expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'deadline' }]);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -244,7 +272,7 @@ describe('retry', () => {
       throw error;
     }, controller.signal);
     await expect(result).rejects.toBe(error);
-    expect(events).toMatchObject([{ type: 'retry.give-up', reason: 'aborted' }]);
+    expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'aborted' }]);
   });
 
   it('fails with the last real error once the budget is spent, and says why', async () => {
@@ -258,8 +286,8 @@ describe('retry', () => {
     await expect(run(fn)).rejects.toBe(error);
     expect(seen).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({
-      type: 'retry.give-up',
-      reason: 'budget',
+      type: 'retry.gave-up',
+      why: 'budget',
       attempts: 1,
       delayMs: 500,
     });
@@ -274,7 +302,7 @@ describe('retry', () => {
     await okA;
     const error = http(503);
     await expect(b.run(script(error).fn)).rejects.toBe(error);
-    expect(b.events).toMatchObject([{ reason: 'budget' }]);
+    expect(b.events).toMatchObject([{ why: 'budget' }]);
   });
 
   it('lets an async shouldRetry decide, told what the default would be', async () => {
@@ -308,8 +336,8 @@ describe('retry', () => {
           reason: classification.reason,
           key: ctx.key,
         }),
-      onGiveUp: ({ attempt, reason, requestIds, error }) =>
-        void giveUps.push({ attempt, reason, requestIds, error }),
+      onGiveUp: ({ attempt, why, requestIds, error }) =>
+        void giveUps.push({ attempt, why, requestIds, error }),
     });
     const last = http(500, { 'x-request-id': 'req_3' });
     const result = run(script(http(503, { 'x-request-id': 'req_1' }), http(502), last).fn);
@@ -334,7 +362,7 @@ describe('retry', () => {
       },
     ]);
     expect(giveUps).toEqual([
-      { attempt: 3, reason: 'exhausted', requestIds: ['req_1', undefined, 'req_3'], error: last },
+      { attempt: 3, why: 'exhausted', requestIds: ['req_1', undefined, 'req_3'], error: last },
     ]);
     expect(events.at(-1)).toMatchObject({
       requestIds: ['req_1', undefined, 'req_3'],
@@ -343,17 +371,67 @@ describe('retry', () => {
     });
   });
 
-  it('validates its options once, naming the option and the value', () => {
-    expect(() => retry({ maxRetries: -1 })).toThrow(
-      new TypeError('retry: maxRetries must be an integer >= 0, got -1'),
+  it('acts on classify’s verdict: x-should-retry: false vetoes a 503', async () => {
+    const { run, events } = setup();
+    const error = http(503, { 'x-should-retry': 'false' });
+    const { fn, seen } = script(error);
+    await expect(run(fn)).rejects.toBe(error);
+    expect(seen).toHaveLength(1);
+    expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'not-retryable', category: 'transient' }]);
+  });
+
+  it('retries another category only because retryOn lists it', async () => {
+    const { run, clock } = setup({ retryOn: ['transient', 'network', 'client'] });
+    const { fn, seen } = script(http(404), http(400));
+    const result = run(fn);
+    await clock.runAll();
+    await expect(result).resolves.toBe('ok');
+    expect(seen).toHaveLength(3);
+  });
+
+  it('never retries the pipeline’s own refusals, nor an inner deadline', async () => {
+    for (const code of [
+      'RATE_LIMIT_WAIT',
+      'QUEUE_FULL',
+      'DEADLINE_EXCEEDED',
+      'RETRY_AFTER_TOO_LONG',
+    ] as const) {
+      const { run, events } = setup();
+      const error = new ResilienceError(code, 'refused');
+      const { fn, seen } = script(error);
+      await expect(run(fn)).rejects.toBe(error);
+      expect(seen).toHaveLength(1);
+      expect(events).toMatchObject([{ type: 'retry.gave-up', why: 'not-retryable', code }]);
+    }
+  });
+
+  it('reports under its name option, so two retries in one pipeline are told apart', async () => {
+    const clock = new VirtualClock(0);
+    const p = pipeline(
+      retry({ name: 'outer', maxRetries: 0, budget: false }),
+      retry({ name: 'inner', budget: false, maxRetries: 1, random: () => 0 }),
     );
-    expect(() => retry({ jitter: 'some' as never })).toThrow(
-      /jitter must be one of full, equal, decorrelated, none, got "some"/,
-    );
-    expect(() => retry({ factor: 0.5 })).toThrow(/factor/);
-    expect(() => retry({ deadlineMs: 0 })).toThrow(/deadlineMs must be a finite number > 0, got 0/);
-    expect(() => retry({ retryOn: ['sometimes' as never] })).toThrow(/retryOn/);
-    expect(() => retry({ onRetry: 5 as never })).toThrow(/onRetry must be a function, got 5/);
-    expect(() => retry({ budget: 3 as never })).toThrow(/budget/);
+    const events: ResilienceEvent[] = [];
+    p.on((e) => events.push(e));
+    const { fn } = script(http(503), http(503));
+    const result = p.execute(fn, { clock });
+    result.catch(() => {});
+    await clock.runAll();
+    await expect(result).rejects.toMatchObject({ status: 503 });
+    expect(events.map((e) => [e.type, e.source])).toEqual([
+      ['retry.scheduled', 'inner'],
+      ['retry.gave-up', 'inner'],
+      ['retry.gave-up', 'outer'],
+    ]);
+  });
+
+  it('gives up, with the reason of an abort that came during the wait', async () => {
+    const { run, clock, events } = setup();
+    const controller = new AbortController();
+    const result = run(script(http(503)).fn, controller.signal);
+    await clock.advance(10);
+    controller.abort(new Error('gone'));
+    await expect(result).rejects.toThrow('gone');
+    expect(events.map((e) => e.type === 'retry.gave-up' && e.why)).toEqual([false, 'aborted']);
   });
 });

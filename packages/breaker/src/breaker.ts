@@ -1,26 +1,23 @@
-import type { Classification } from '@unfazed/classify';
+import { classifyFailure } from '@unfazed/classify/internal';
+import { type CallContext, defineMiddleware, type Middleware, type Next } from '@unfazed/core';
 import {
-  type CallContext,
-  type Clock,
-  defineMiddleware,
-  KeyedMap,
-  type Middleware,
-  type Next,
-  ResilienceError,
-  realClock,
-} from '@unfazed/core';
-import {
-  type BreakerOptions,
-  type ResolvedBreakerOptions,
-  resolveBreakerOptions,
-} from './breaker-options.ts';
-import { type BreakerSnapshot, Circuit, type CircuitState, restoreCircuit, saveCircuit } from './circuit.ts';
-import { CircuitOpenError } from './errors.ts';
-import { classifyFailure, defaultIsFailure } from './failure.ts';
+  optionError,
+  runHook,
+  setGate,
+  showValue,
+  throwIfAborted,
+  watchAttempt,
+} from '@unfazed/core/internal';
+import { admitProbe, refusal } from './admission.ts';
+import type { BreakerOptions } from './breaker-options.ts';
+import { resolveBreakerOptions } from './breaker-options.ts';
+import type { BreakerSnapshot, Circuit, CircuitState } from './circuit.ts';
+import { CircuitMap } from './circuit-map.ts';
+import { countsByDefault } from './failure.ts';
 
 /** A `breaker()` middleware, with manual controls and a serialisable snapshot. */
 export interface BreakerMiddleware extends Middleware {
-  /** Holds `key`'s circuit open (every call refused) until `reset(key)`. */
+  /** Holds `key`'s circuit open (every call refused, none evicted) until `reset(key)`. */
   isolate(key: string): void;
   /** Closes `key`'s circuit and forgets its failures. */
   reset(key: string): void;
@@ -33,11 +30,12 @@ export interface BreakerMiddleware extends Middleware {
 }
 
 /**
- * A circuit breaker per key (by default `ctx.key`, e.g. one per model): after 5 consecutive
- * `transient`/`network` failures the circuit opens and calls fail at once with a
- * `CircuitOpenError`; after `halfOpenAfterMs` one probe call goes through (the others still fail
- * fast, they do not queue behind it); its success closes the circuit, its failure reopens it.
- * Client errors never count; 429 rate limits do not unless `countRateLimits`.
+ * A circuit breaker per key (`ctx.key`: one per model, say). It opens on an outage: by default
+ * when the last 5 counted outcomes failed and at least half of the last 10 s did, so a 30 % error
+ * rate at high traffic is left to retries while a dead service is refused after 5 failures at any
+ * traffic. Open, it refuses calls at once with a `CircuitOpenError`, also calls it admitted earlier
+ * that are still waiting inside the pipeline (a limiter's or bulkhead's queue). After
+ * `halfOpenAfterMs` one probe goes; its success closes the circuit, its failure reopens it.
  *
  * @example
  * const circuit = breaker({ halfOpenAfterMs: 30_000 });
@@ -45,161 +43,118 @@ export interface BreakerMiddleware extends Middleware {
  * await p.execute(({ signal }) => client.chat.completions.create(body, { signal }), { key: body.model });
  * circuit.stateOf('gpt-4o'); // 'closed' | 'open' | 'half-open' | 'isolated'
  */
-export function breaker(options: BreakerOptions = {}): BreakerMiddleware {
+export function breaker(options?: BreakerOptions): BreakerMiddleware {
   const o = resolveBreakerOptions(options);
-  let lastClock: Clock = realClock;
-  const circuits = new KeyedMap<Circuit>({
-    maxKeys: o.maxKeys,
-    idleMs: o.idleMs,
-    create: () => new Circuit(o.newCounter()),
-    // Forgetting a circuit closes it; never forget one that is refusing calls for a reason.
-    canEvict: (c, now) => c.state === 'closed' || (c.state !== 'isolated' && now >= c.reopenAt && !c.probing),
-  });
-  if (o.initialState) {
-    const now = realClock.now();
-    for (const [key, saved] of Object.entries(o.initialState.circuits)) {
-      const c = new Circuit(o.newCounter());
-      restoreCircuit(c, saved);
-      circuits.set(key, c, now);
-    }
-  }
+  const gate = Symbol(o.name);
+  const circuits = new CircuitMap(o);
 
-  const move = (key: string, c: Circuit, to: CircuitState, ctx?: CallContext, failure?: Classification) => {
-    const from = c.move(to);
-    if (to === 'closed' || to === 'open') c.counter.reset();
-    if (to === 'closed') c.lastFailure = undefined;
-    const retryAfterMs =
-      to === 'open' ? Math.max(0, c.reopenAt - (ctx ?? { clock: lastClock }).clock.now()) : undefined;
-    ctx?.emit({
-      type: 'breaker.state',
-      source: 'breaker',
-      from,
-      to,
-      breakerKey: key,
-      retryAfterMs,
-      category: failure?.category,
-      errorReason: failure?.reason,
-      status: failure?.status,
-    });
-    try {
-      o.onStateChange?.({ key, from, to, retryAfterMs, cause: ctx ? 'call' : 'manual' });
-    } catch {
-      // Observing a breaker must never break a call.
-    }
+  // A failed attempt: count it or not, and open the circuit when the policy says so.
+  const settle = (
+    key: string,
+    c: Circuit,
+    generation: number,
+    probe: boolean,
+    error: unknown,
+    ctx: CallContext,
+  ) => {
+    const freeProbe = () => {
+      if (probe && c.generation === generation) c.probing = false;
+    };
+    // The caller gave up, or the attempt was refused inside the pipeline: the service said nothing.
+    if (ctx.signal.aborted) return freeProbe();
+    const failure = classifyFailure(ctx, o.name, error, o.classify);
+    if (failure.category === 'rejected' || failure.category === 'cancelled') return freeProbe();
+    const byDefault = countsByDefault(failure, o.countRateLimits);
+    const decide = (failed: boolean) => {
+      if (c.generation !== generation) return; // a stale answer never moves a circuit
+      if (probe) {
+        // The probe got an answer that is no outage (a client error, a 429): the service is up.
+        if (!failed) return circuits.move(key, c, 'closed', ctx);
+        circuits.count(ctx, () => c.counter.probeFailed());
+        circuits.open(key, c, ctx, error, failure);
+      } else if (failed && circuits.count(ctx, () => c.counter.failure(ctx.clock.now())))
+        circuits.open(key, c, ctx, error, failure);
+    };
+    const { isFailure } = o;
+    // A client error is the service answering: it never counts, whatever isFailure would say.
+    if (isFailure === undefined || failure.category === 'client') return decide(byDefault);
+    const checked = (verdict: unknown): boolean => {
+      if (typeof verdict === 'boolean') return verdict;
+      const text = `isFailure returned ${showValue(verdict)}, not true or false`;
+      ctx.emit({ type: 'hook.failed', source: o.name, hook: 'isFailure', error: text });
+      return byDefault;
+    };
+    const verdict = runHook(
+      ctx,
+      o.name,
+      'isFailure',
+      () => isFailure({ error, classification: failure, ctx }),
+      byDefault,
+    );
+    if (!(verdict instanceof Promise)) return decide(checked(verdict));
+    return verdict.then((v) => decide(checked(v)), freeProbe);
   };
 
-  const mw = defineMiddleware('breaker', async function breaker<
-    T,
-  >(ctx: CallContext, next: Next<T>): Promise<T> {
-    const clock = ctx.clock;
-    lastClock = clock;
-    const key = o.keyBy === undefined ? ctx.key : o.keyBy(ctx);
-    const now = clock.now();
+  const mw = defineMiddleware(o.name, async function breaker<T>(ctx: CallContext, next: Next<T>): Promise<T> {
+    throwIfAborted(ctx.signal);
+    const { key } = ctx;
+    const now = ctx.clock.now();
     const c = circuits.get(key, now);
-    const probe = c.state !== 'closed' && admit(o, c, key, now, ctx, move);
+    const probe = c.state !== 'closed';
+    if (probe) admitProbe(key, c, now, o.halfOpenAfterMs, () => circuits.move(key, c, 'half-open', ctx));
     const generation = c.generation;
-    let result: T;
+    // Pinned while the call runs, so its outcome lands on the circuit the next call meets.
+    const unpin = circuits.pin(key);
+    // Right before the attempt leaves (after any queue inside the pipeline): refused if the
+    // circuit opened meanwhile. The one probe passes: its own admission is the current generation.
+    setGate(ctx, gate, () => {
+      if (c.generation !== generation && c.state !== 'closed')
+        throw refusal(key, c, ctx.clock.now(), o.halfOpenAfterMs);
+    });
+    const succeeded = () => {
+      if (c.generation !== generation) return;
+      if (probe) circuits.move(key, c, 'closed', ctx);
+      else circuits.count(ctx, () => c.counter.success(ctx.clock.now()));
+    };
+    // The outcome is taken where the call settles, before any middleware inside this one sees it:
+    // a bulkhead handing its slot on, or a limiter reconciling with Redis, cannot let a queued
+    // attempt leave before the failure that opens the circuit is counted.
+    let outcome: 'none' | 'seen' = 'none';
+    let pending: Promise<void> | undefined;
+    watchAttempt(ctx, gate, {
+      settled: (_attempt, result) => {
+        outcome = 'seen';
+        if (result.ok) succeeded();
+        else pending = settle(key, c, generation, probe, result.error, ctx) ?? undefined;
+      },
+    });
     try {
-      result = await next(ctx);
+      const result = await next(ctx);
+      if (outcome === 'none') succeeded();
+      return result;
     } catch (error) {
-      if (c.generation === generation) settleFailure(o, c, key, probe, error, ctx, move);
+      // Failed before reaching the call (refused inside the pipeline), or after it (the call's
+      // own failure, already counted above).
+      if (outcome === 'none') pending = settle(key, c, generation, probe, error, ctx) ?? undefined;
+      if (pending !== undefined) await pending;
       throw error;
+    } finally {
+      unpin();
+      setGate(ctx, gate, undefined);
+      watchAttempt(ctx, gate, undefined);
     }
-    if (c.generation === generation) {
-      if (probe) move(key, c, 'closed', ctx);
-      else c.counter.success(now);
-    }
-    return result;
   }) as BreakerMiddleware;
 
+  const checkKey = (method: string, key: unknown): string => {
+    if (typeof key === 'string' && key !== '') return key;
+    throw optionError({ owner: `breaker.${method}`, path: 'key' }, 'a non-empty string', key);
+  };
+
   return Object.defineProperties(mw, {
-    isolate: {
-      value: (key: string) => {
-        const c = circuits.get(key, lastClock.now());
-        if (c.state !== 'isolated') move(key, c, 'isolated');
-      },
-    },
-    reset: {
-      value: (key: string) => {
-        const c = circuits.peek(key);
-        if (c !== undefined && c.state !== 'closed') move(key, c, 'closed');
-        else c?.counter.reset();
-      },
-    },
-    stateOf: { value: (key: string) => circuits.peek(key)?.state ?? 'closed' },
-    snapshot: {
-      value: (): BreakerSnapshot => {
-        const saved: BreakerSnapshot = { version: 1, circuits: {} };
-        for (const [key, c] of circuits.entries()) {
-          const s = saveCircuit(c);
-          if (s !== undefined) saved.circuits[key] = s;
-        }
-        return saved;
-      },
-    },
+    isolate: { value: (key: string) => circuits.isolate(checkKey('isolate', key)) },
+    reset: { value: (key: string) => circuits.reset(checkKey('reset', key)) },
+    stateOf: { value: (key: string) => circuits.stateOf(key) },
+    snapshot: { value: () => circuits.snapshot() },
     size: { get: () => circuits.size },
   });
-}
-
-type Move = (key: string, c: Circuit, to: CircuitState, ctx?: CallContext, failure?: Classification) => void;
-
-// A call met a circuit that is not closed: refuse it, or let it through as the one probe.
-function admit(
-  o: ResolvedBreakerOptions,
-  c: Circuit,
-  key: string,
-  now: number,
-  ctx: CallContext,
-  move: Move,
-): boolean {
-  const cause = c.lastFailure === undefined ? undefined : { cause: c.lastFailure };
-  if (c.state === 'isolated') throw new CircuitOpenError(key, 'isolated', undefined, cause);
-  if (c.state === 'open') {
-    if (now < c.reopenAt) throw new CircuitOpenError(key, 'open', c.reopenAt - now, cause);
-    move(key, c, 'half-open', ctx);
-  } else if (c.probing) {
-    const probeDueAt = c.probeStartedAt + o.halfOpenAfterMs;
-    if (now < probeDueAt) throw new CircuitOpenError(key, 'half-open', probeDueAt - now, cause);
-    c.generation++; // the earlier probe is lost; its late answer must not decide
-  }
-  c.probing = true;
-  c.probeStartedAt = now;
-  return true;
-}
-
-function settleFailure(
-  o: ResolvedBreakerOptions,
-  c: Circuit,
-  key: string,
-  probe: boolean,
-  error: unknown,
-  ctx: CallContext,
-  move: Move,
-): void {
-  if (ctx.signal.aborted) {
-    // The caller gave up (or its deadline passed): that says nothing about the service.
-    if (probe) c.probing = false;
-    return;
-  }
-  const now = ctx.clock.now();
-  const classification = classifyFailure(error, o.classify, now);
-  let failed: boolean;
-  try {
-    failed = o.isFailure
-      ? o.isFailure({ error, classification, ctx })
-      : defaultIsFailure(classification, o.countRateLimits);
-  } catch {
-    failed = false;
-  }
-  if (failed && (probe || c.counter.failure(now))) {
-    const openMs = Math.min(o.maxOpenMs, Math.max(o.halfOpenAfterMs, classification.retryAfterMs ?? 0));
-    c.lastFailure = error;
-    c.reopenAt = now + openMs;
-    move(key, c, 'open', ctx, classification);
-  } else if (probe) {
-    // The probe did not reach the service (cancelled, or refused inside the pipeline): let the next
-    // call probe. Any other answer (a client error, a rate limit) shows the service is up.
-    if (classification.category === 'cancelled' || ResilienceError.is(error)) c.probing = false;
-    else move(key, c, 'closed', ctx);
-  }
 }

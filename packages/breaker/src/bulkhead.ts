@@ -5,143 +5,120 @@ import {
   type EventBase,
   type Middleware,
   type Next,
-  onAbort,
   remainingTime,
 } from '@unfazed/core';
+import { integer, onAbort, readOptions, string, throwIfAborted } from '@unfazed/core/internal';
 import { BulkheadFullError, type BulkheadRejection } from './errors.ts';
+import { WaiterQueue } from './waiter-queue.ts';
 
 declare module '@unfazed/core' {
   interface ResilienceEventMap {
-    'bulkhead.queued': BulkheadEvent<'bulkhead.queued'>;
-    'bulkhead.rejected': BulkheadEvent<'bulkhead.rejected'>;
+    'bulkhead.queued': BulkheadQueuedEvent;
+    'bulkhead.rejected': BulkheadRejectedEvent;
   }
 }
 
-/** A call had to queue for a slot (`bulkhead.queued`) or was refused (`bulkhead.rejected`). */
-export interface BulkheadEvent<T extends 'bulkhead.queued' | 'bulkhead.rejected'> extends EventBase {
-  readonly type: T;
-  readonly source: 'bulkhead';
+/** A call waits for a slot. */
+export interface BulkheadQueuedEvent extends EventBase {
+  readonly type: 'bulkhead.queued';
   /** Calls holding a slot. */
   readonly active: number;
-  /** Calls waiting, this one included when queued. */
+  /** Calls waiting, this one included. */
   readonly queued: number;
   readonly limit: number;
-  /** For `bulkhead.rejected`: why. */
-  readonly reason: BulkheadRejection | undefined;
+}
+
+/** A call was refused a slot. */
+export interface BulkheadRejectedEvent extends EventBase {
+  readonly type: 'bulkhead.rejected';
+  /** `full`: no slot and no room to queue; `deadline`: its `ctx.deadline` passed first. */
+  readonly why: BulkheadRejection;
+  readonly active: number;
+  readonly queued: number;
+  readonly limit: number;
 }
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
-  /** Calls allowed in flight at once. */
+  /** Names the middleware; the `source` of its events. @default 'bulkhead' */
+  name?: string;
+  /** Calls allowed in flight at once (required). */
   limit: number;
-  /** Calls that may wait for a slot, first in first out; more are refused at once. @default 0 */
+  /** Calls that may wait for a slot, first in first out (`Infinity`: no bound); more are refused at once. @default 0 */
   queue?: number;
 }
 
-interface Waiter {
-  grant: () => void;
-  done: boolean;
+/** A `bulkhead()` middleware; `active` and `queued` say how busy it is now. */
+export interface BulkheadMiddleware extends Middleware {
+  /** Calls holding a slot. */
+  readonly active: number;
+  /** Calls waiting for one. */
+  readonly queued: number;
 }
+
+const schema = {
+  name: string({ default: 'bulkhead' }),
+  limit: integer({ min: 1, required: true }),
+  queue: integer({ min: 0, infinity: true, default: 0 }),
+};
 
 /**
  * Bounds concurrency: at most `limit` calls run at once, up to `queue` more wait in order, and the
- * rest fail at once with a `BulkheadFullError`. A waiting call leaves the queue as soon as its
- * signal aborts (rejecting with the abort reason) or its `ctx.deadline` passes (`BulkheadFullError`
- * with reason `deadline`), and holds nothing while it waits.
+ * rest fail at once with a `BulkheadFullError`. A waiting call leaves the queue the moment its
+ * signal aborts (rejecting with the abort reason) or its `ctx.deadline` passes (`why: 'deadline'`),
+ * and holds nothing once gone; a freed slot passes straight to the next waiter.
  *
  * @example
  * const p = pipeline(retry(), breaker(), bulkhead({ limit: 8, queue: 100 }), timeout({ ms: 30_000 }));
  */
-export function bulkhead(options: BulkheadOptions): Middleware {
-  const limit = options?.limit;
-  if (!(Number.isInteger(limit) && limit >= 1)) {
-    throw new TypeError(`bulkhead: limit must be an integer >= 1, got ${String(limit)}`);
-  }
-  const queue = options.queue ?? 0;
-  if (!(Number.isInteger(queue) && queue >= 0)) {
-    throw new TypeError(`bulkhead: queue must be an integer >= 0, got ${String(queue)}`);
-  }
-
+export function bulkhead(options: BulkheadOptions): BulkheadMiddleware {
+  const { name, limit, queue } = readOptions('bulkhead', options, schema);
   let active = 0;
-  let waiting = 0;
-  // FIFO with lazy removal: a waiter that gave up stays in the array, marked done, until reached.
-  const waiters: Waiter[] = [];
-  let head = 0;
+  const waiters = new WaiterQueue<() => void>();
 
+  // A freed slot passes straight to the next waiter (`active` stays the same). A breaker outside
+  // has already counted the finished call's outcome (it watches the attempt where it settles), so
+  // a waiter whose circuit just opened is refused at the pipeline's gate before it leaves.
   const release = () => {
-    while (head < waiters.length) {
-      const waiter = waiters[head]!;
-      waiters[head++] = undefined as never;
-      if (waiter.done) continue;
-      waiter.grant(); // the slot passes straight to the waiter: `active` stays the same
-      compact();
-      return;
-    }
-    compact();
-    active--;
-  };
-  const compact = () => {
-    if (head === waiters.length) {
-      waiters.length = 0;
-      head = 0;
-    } else if (head > 1024 && head * 2 > waiters.length) {
-      waiters.splice(0, head);
-      head = 0;
-    }
+    const grant = waiters.shift();
+    if (grant) grant();
+    else active--;
   };
 
-  const event = (type: 'bulkhead.queued' | 'bulkhead.rejected', reason?: BulkheadRejection) => ({
-    type,
-    source: 'bulkhead' as const,
-    active,
-    queued: waiting,
-    limit,
-    reason,
-  });
+  const refuse = (ctx: CallContext, why: BulkheadRejection) => {
+    ctx.emit({ type: 'bulkhead.rejected', source: name, why, active, queued: waiters.size, limit });
+    return new BulkheadFullError(limit, queue, why);
+  };
 
   const wait = (ctx: CallContext): Promise<void> => {
-    if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
     const remaining = remainingTime(ctx);
-    if (waiting >= queue || remaining <= 0) {
-      const reason = waiting >= queue ? 'full' : 'deadline';
-      ctx.emit(event('bulkhead.rejected', reason));
-      return Promise.reject(new BulkheadFullError(limit, queue, reason));
-    }
+    if (waiters.size >= queue) return Promise.reject(refuse(ctx, 'full'));
+    if (remaining <= 0) return Promise.reject(refuse(ctx, 'deadline'));
     return new Promise<void>((resolve, reject) => {
       let cancelTimer: Cancel | undefined;
-      const leave = () => {
-        waiter.done = true;
-        waiting--;
+      const entry = waiters.push(() => {
         removeListener();
         cancelTimer?.();
-      };
-      const waiter: Waiter = {
-        done: false,
-        grant: () => {
-          leave();
-          resolve();
-        },
-      };
+        resolve();
+      });
       const removeListener = onAbort(ctx.signal, (reason) => {
-        leave();
+        waiters.remove(entry);
+        cancelTimer?.();
         reject(reason);
       });
       if (remaining !== Number.POSITIVE_INFINITY) {
         cancelTimer = ctx.clock.schedule(remaining, () => {
-          leave();
-          ctx.emit(event('bulkhead.rejected', 'deadline'));
-          reject(new BulkheadFullError(limit, queue, 'deadline'));
+          waiters.remove(entry);
+          removeListener();
+          reject(refuse(ctx, 'deadline'));
         });
       }
-      waiters.push(waiter);
-      waiting++;
-      ctx.emit(event('bulkhead.queued'));
+      ctx.emit({ type: 'bulkhead.queued', source: name, active, queued: waiters.size, limit });
     });
   };
 
-  return defineMiddleware('bulkhead', async function bulkhead<
-    T,
-  >(ctx: CallContext, next: Next<T>): Promise<T> {
+  const mw = defineMiddleware(name, async function bulkhead<T>(ctx: CallContext, next: Next<T>): Promise<T> {
+    throwIfAborted(ctx.signal);
     if (active < limit) active++;
     else await wait(ctx);
     try {
@@ -150,4 +127,8 @@ export function bulkhead(options: BulkheadOptions): Middleware {
       release();
     }
   });
+  return Object.defineProperties(mw, {
+    active: { get: () => active },
+    queued: { get: () => waiters.size },
+  }) as BulkheadMiddleware;
 }

@@ -1,12 +1,12 @@
-import type { FailureCounter } from './breaker-policy.ts';
+import type { FailureCounter } from './failure-counter.ts';
 
 /** Where a circuit stands. `isolated` is held open by hand until `reset(key)`. */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'isolated';
 
-/** One key's circuit. Plain data plus the counter; the breaker drives the transitions. */
+/** One key's circuit. Plain data plus its counter; the breaker drives the transitions. */
 export class Circuit {
   state: CircuitState = 'closed';
-  /** Bumped on every transition, so a call that started in an older state cannot move this one. */
+  /** Bumped on every transition, so a call admitted in an older state cannot move this one. */
   generation = 0;
   /** When an open circuit lets a probe through (clock ms). */
   reopenAt = 0;
@@ -15,6 +15,8 @@ export class Circuit {
   probing = false;
   /** The failure that opened the circuit, kept as the `cause` of refusals. */
   lastFailure: unknown;
+  /** Releases the pin that keeps an isolated circuit in memory until `reset`. */
+  unpin: (() => void) | undefined;
   readonly counter: FailureCounter;
 
   constructor(counter: FailureCounter) {
@@ -36,7 +38,7 @@ export interface CircuitSnapshot {
   state: 'closed' | 'open' | 'isolated';
   /** For `open`: when a probe may go (clock ms). */
   reopenAt?: number;
-  /** The failure counter's state while closed. */
+  /** While closed: the policy's counting (a cockatiel breaker's own `state`). */
   counter?: unknown;
 }
 
@@ -56,23 +58,28 @@ export function saveCircuit(c: Circuit): CircuitSnapshot | undefined {
     case 'half-open':
       return { state: 'open', reopenAt: c.probeStartedAt };
     case 'closed': {
-      const counter = c.counter.toJSON();
-      return isEmptyCounter(counter) ? undefined : { state: 'closed', counter };
+      const counter = c.counter.save();
+      return counter === undefined ? undefined : { state: 'closed', counter };
     }
   }
 }
 
-/** Restores a saved circuit into `c`; a malformed entry leaves `c` closed. */
+/** Restores a saved circuit (already validated) into `c`. */
 export function restoreCircuit(c: Circuit, saved: CircuitSnapshot): void {
   if (saved.state === 'isolated') c.move('isolated');
-  else if (saved.state === 'open' && Number.isFinite(saved.reopenAt)) {
+  else if (saved.state === 'open') {
     c.move('open');
     c.reopenAt = saved.reopenAt as number;
-  } else if (saved.state === 'closed') c.counter.restore(saved.counter);
+  } else c.counter.restore(saved.counter);
 }
 
-function isEmptyCounter(counter: unknown): boolean {
-  const s = counter as { consecutiveFailures?: number; epochs?: number[] };
-  if (s.consecutiveFailures !== undefined) return s.consecutiveFailures === 0;
-  return s.epochs?.every((e) => e === -1) ?? false;
+/** Why `value` is not a snapshot entry, or `undefined` when it is one. */
+export function snapshotProblem(value: unknown): string | undefined {
+  const s = value as CircuitSnapshot | null;
+  if (s === null || typeof s !== 'object') return 'an object';
+  if (s.state === 'open')
+    return Number.isFinite(s.reopenAt) ? undefined : 'an open circuit with a finite reopenAt';
+  return s.state === 'closed' || s.state === 'isolated'
+    ? undefined
+    : 'a state of "closed", "open" or "isolated"';
 }

@@ -4,16 +4,20 @@ import { ResilienceError, type ResilienceErrorOptions } from '@unfazed/core';
 export type RefusingState = 'open' | 'half-open' | 'isolated';
 
 /**
- * The circuit for `key` is open: the call was refused without reaching the service. `cause` is the
- * failure that opened the circuit, when known.
+ * The circuit of `key` refused the call, which never reached the service. `cause` is the failure
+ * that opened the circuit, when known. `retry()` never retries it: it already means "not now".
+ *
+ * @example
+ * try {
+ *   await p.execute(call, { key: 'gpt-4o' });
+ * } catch (err) {
+ *   if (err instanceof CircuitOpenError) console.log(`back in ${err.retryAfterMs} ms`);
+ * }
  */
 export class CircuitOpenError extends ResilienceError {
-  /** The breaker key (by default `ctx.key`) whose circuit is open. */
+  /** The key (`ctx.key`) whose circuit refused the call. */
   readonly key: string;
-  /**
-   * Time until the circuit lets a probe through, in ms; `undefined` while isolated by hand
-   * (until `reset(key)`).
-   */
+  /** Time until the circuit lets a probe through, in ms; `undefined` while isolated (until `reset(key)`). */
   readonly retryAfterMs: number | undefined;
   readonly state: RefusingState;
 
@@ -35,25 +39,26 @@ export class CircuitOpenError extends ResilienceError {
   }
 }
 
-/** Why a bulkhead refused a call: no slot and a full queue, or the call's deadline passed while queued. */
+/** Why a bulkhead refused a call: no slot and a full queue, or the call's deadline passed while it queued. */
 export type BulkheadRejection = 'full' | 'deadline';
 
 /** The bulkhead had no free slot and no room (or no time) to queue the call. */
 export class BulkheadFullError extends ResilienceError {
   readonly limit: number;
   readonly queue: number;
-  readonly reason: BulkheadRejection;
+  /** Why the call was refused (the bulkhead's own cause; classify's reason is `bulkhead_full`). */
+  readonly why: BulkheadRejection;
 
-  constructor(limit: number, queue: number, reason: BulkheadRejection, options?: ResilienceErrorOptions) {
+  constructor(limit: number, queue: number, why: BulkheadRejection, options?: ResilienceErrorOptions) {
     super(
       'BULKHEAD_FULL',
-      reason === 'full'
+      why === 'full'
         ? `bulkhead: all ${limit} slots busy and the queue of ${queue} is full`
         : `bulkhead: the call's deadline passed while it waited for one of ${limit} slots`,
       options,
     );
     this.limit = limit;
     this.queue = queue;
-    this.reason = reason;
+    this.why = why;
   }
 }

@@ -1,41 +1,41 @@
-import { type Classification, classify } from '@unfazed/classify';
-import { type CallContext, ResilienceError } from '@unfazed/core';
+import type { Category, Classification, Reason } from '@unfazed/classify';
+import type { CallContext } from '@unfazed/core';
 
-/** What `isFailure` and `fallback`'s `when` receive. */
+/** What `isFailure` of `breaker()` and `when` and `fn` of `fallback()` receive: one object, so fields can be added. */
 export interface FailureArgs {
+  /** What the call failed with, unchanged. */
   readonly error: unknown;
+  /** classify's verdict on it (the one every policy acts on). */
   readonly classification: Classification;
   readonly ctx: CallContext;
 }
 
-/** The classifier used when none is given. */
-export type Classify = (error: unknown, options?: { now?: number }) => Classification;
-
-export const defaultClassify: Classify = classify;
-
-/**
- * Classifies a failure. A per-attempt `TimeoutError` from `timeout()` counts as a network timeout
- * (the service was too slow); other failures the pipeline made itself are `unknown`, with their
- * code: they say nothing about the service's health.
- */
-export function classifyFailure(error: unknown, classify: Classify, now: number): Classification {
-  const classification = classify(error, { now });
-  const own = ResilienceError.find(error);
-  if (own === undefined) return classification;
-  if (own.code === 'TIMEOUT')
-    return { ...classification, category: 'network', reason: 'timeout', retryable: true };
-  // Even when an SDK wrapped it as a connection error, it never reached the service.
-  return { ...classification, category: 'unknown', retryable: false, code: own.code };
+/** The failure fields of an event (docs/events.md): classify's verdict, under the shared names. */
+export interface FailureFields {
+  readonly category: Category;
+  readonly reason: Reason;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
 }
 
-const RATE_LIMITS = new Set(['rate_limit_requests', 'rate_limit_tokens', 'rate_limit']);
+/** The failure fields of a classification. */
+export function failureFields(c: Classification): FailureFields {
+  return { category: c.category, reason: c.reason, status: c.status, code: c.code, requestId: c.requestId };
+}
+
+const RATE_LIMITS: ReadonlySet<Reason> = new Set<Reason>([
+  'rate_limit_requests',
+  'rate_limit_tokens',
+  'rate_limit',
+]);
 
 /**
- * The breaker's default notion of failure: `transient` and `network` failures, except 429 rate
- * limits unless `countRateLimits` (the rate limiter owns those). Client errors, cancelled calls and
- * failures the pipeline made itself (other than timeouts) never count.
+ * The breaker's default notion of failure: `transient` and `network` failures (5xx, 408, 409,
+ * resets, timeouts), except 429 rate limits unless `countRateLimits`: a rate limit says the
+ * service is up, and the limiter owns it.
  */
-export function defaultIsFailure(classification: Classification, countRateLimits: boolean): boolean {
-  if (classification.category !== 'transient' && classification.category !== 'network') return false;
-  return countRateLimits || !RATE_LIMITS.has(classification.reason);
+export function countsByDefault(c: Classification, countRateLimits: boolean): boolean {
+  if (c.category !== 'transient' && c.category !== 'network') return false;
+  return countRateLimits || !RATE_LIMITS.has(c.reason);
 }

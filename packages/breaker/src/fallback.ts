@@ -1,53 +1,73 @@
-import type { Category, Reason } from '@unfazed/classify';
+import type { Category } from '@unfazed/classify';
+import { type Classifier, classifyFailure } from '@unfazed/classify/internal';
 import {
   type CallContext,
   defineMiddleware,
   type EventBase,
   type Middleware,
   type Next,
-  ResilienceError,
 } from '@unfazed/core';
-import { type Classify, classifyFailure, defaultClassify, type FailureArgs } from './failure.ts';
+import {
+  fn as fnRule,
+  optionError,
+  readOptions,
+  rule,
+  runHook,
+  showValue,
+  string,
+} from '@unfazed/core/internal';
+import { type FailureArgs, type FailureFields, failureFields } from './failure.ts';
+import { matchList, type When, whenRule } from './fallback-when.ts';
 
 declare module '@unfazed/core' {
   interface ResilienceEventMap {
-    fallback: FallbackEvent;
+    'fallback.used': FallbackUsedEvent;
   }
 }
 
-/** A failure was replaced by the fallback's answer. */
-export interface FallbackEvent extends EventBase {
-  readonly type: 'fallback';
-  readonly source: 'fallback';
-  /** The entry of a `when` list that matched, if `when` was a list. */
+/** A failure was answered by the fallback (with the failure fields of that failure). */
+export interface FallbackUsedEvent extends EventBase, FailureFields {
+  readonly type: 'fallback.used';
+  /** The entry of a `when` list that matched; `undefined` for a predicate or the default. */
   readonly matched: string | undefined;
-  readonly category: Category;
-  readonly errorReason: Reason;
-  readonly status: number | undefined;
-  readonly code: string | undefined;
 }
 
 /** Options of {@link fallback}: `when`, and exactly one of `value` and `fn`. */
 export interface FallbackOptions<R = unknown> {
+  /** Names the middleware; the `source` of its events. @default 'fallback' */
+  name?: string;
   /**
-   * Which failures fall back: a predicate, or a list matched against the pipeline error's code
-   * (`'CIRCUIT_OPEN'`, `'TIMEOUT'`, `'BULKHEAD_FULL'`, …), the API error code
-   * (`'context_length_exceeded'`), the classification's reason (`'rate_limit_tokens'`) or
-   * category (`'transient'`), or the HTTP status (`'503'`).
-   * @default transient and network failures, and every failure the pipeline made itself
+   * Which failures fall back: a predicate (may be async; a throw means no fallback), or a list of
+   * ResilienceError codes (`'CIRCUIT_OPEN'`), classify reasons (`'context_length_exceeded'`),
+   * categories (`'transient'`) and HTTP statuses (`'503'`), checked when the fallback is made.
+   * @default transient, network and rejected failures (the pipeline's own refusals)
    */
-  when?: ((args: FailureArgs) => boolean | Promise<boolean>) | readonly string[];
-  /** The answer to give instead (a static or cached answer). */
+  when?: When;
+  /** The answer to give instead (a static or cached answer). @default none: give `value` or `fn` */
   value?: R;
-  /** Makes the answer instead, e.g. by calling a cheaper model with `args.ctx.signal`. */
+  /**
+   * Makes the answer instead, e.g. by calling a cheaper model with `args.ctx.signal`. What it
+   * throws is the call's outcome: it is the answer, not an observer.
+   * @default none: give `value` or `fn`
+   */
   fn?: (args: FailureArgs) => R | Promise<R>;
-  /** Classifies failures. @default classify from @unfazed/classify */
-  classify?: Classify;
+  /** Classifies failures from the call. @default classify of @unfazed/classify */
+  classify?: Classifier;
 }
+
+const DEFAULT_CATEGORIES: ReadonlySet<Category> = new Set<Category>(['transient', 'network', 'rejected']);
+
+const schema = {
+  name: string({ default: 'fallback' }),
+  when: whenRule,
+  value: rule<unknown>('any value', (value) => value),
+  fn: fnRule<(args: FailureArgs) => unknown>(),
+  classify: fnRule<Classifier>(),
+};
 
 /**
  * Degrades gracefully: when the call fails in a chosen way, answers with `value` or `fn(...)`
- * instead. A call the caller cancelled never falls back. Place it outermost (after telemetry) so
+ * instead. A call that was cancelled never falls back. Place it outermost (after telemetry), so
  * it sees what retry and the breaker finally gave up with.
  *
  * @example
@@ -58,67 +78,51 @@ export interface FallbackOptions<R = unknown> {
  * );
  */
 export function fallback<R = unknown>(options: FallbackOptions<R>): Middleware {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`fallback: options must be an object, got ${String(options)}`);
+  const o = readOptions('fallback', options, schema);
+  const hasValue = options != null && Object.hasOwn(options, 'value');
+  if (hasValue === (o.fn !== undefined)) {
+    throw optionError({ owner: 'fallback', path: '' }, 'an object with exactly one of value and fn', options);
   }
-  const hasValue = 'value' in options;
-  const { fn, when } = options;
-  if (hasValue === (fn !== undefined)) {
-    throw new TypeError('fallback: give exactly one of value and fn');
-  }
-  if (fn !== undefined && typeof fn !== 'function') {
-    throw new TypeError(`fallback: fn must be a function, got ${String(fn)}`);
-  }
-  const classify = options.classify ?? defaultClassify;
-  let matches: (args: FailureArgs) => string | boolean | Promise<boolean>;
-  if (when === undefined) matches = defaultWhen;
-  else if (typeof when === 'function') matches = when;
-  else if (Array.isArray(when) && when.every((w) => typeof w === 'string')) {
-    const list = new Set(when);
-    matches = (args) => matchList(list, args) ?? false;
-  } else {
-    throw new TypeError(
-      `fallback: when must be a function or an array of strings, got ${JSON.stringify(when)}`,
-    );
-  }
+  const { name, when, fn } = o;
+  const list = Array.isArray(when) ? new Set(when as readonly string[]) : undefined;
+  const predicate = typeof when === 'function' ? when : undefined;
 
-  return defineMiddleware('fallback', async function fallback<
-    T,
-  >(ctx: CallContext, next: Next<T>): Promise<T> {
+  // Whether to fall back, and the list entry that said so.
+  const decide = async (args: FailureArgs, ctx: CallContext): Promise<[boolean, string | undefined]> => {
+    if (list !== undefined) {
+      const matched = matchList(list, args);
+      return [matched !== undefined, matched];
+    }
+    if (predicate === undefined) return [DEFAULT_CATEGORIES.has(args.classification.category), undefined];
+    const verdict = await runHook(ctx, name, 'when', () => predicate(args), false);
+    if (typeof verdict === 'boolean') return [verdict, undefined];
+    ctx.emit({
+      type: 'hook.failed',
+      source: name,
+      hook: 'when',
+      error: `when returned ${showValue(verdict)}, not true or false`,
+    });
+    return [false, undefined];
+  };
+
+  return defineMiddleware(name, async function fallback<T>(ctx: CallContext, next: Next<T>): Promise<T> {
     try {
       return await next(ctx);
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      const classification = classifyFailure(error, classify, ctx.clock.now());
+      const classification = classifyFailure(ctx, name, error, o.classify);
       if (classification.category === 'cancelled') throw error;
       const args: FailureArgs = { error, classification, ctx };
-      const matched = await matches(args);
-      if (matched === false) throw error;
-      ctx.emit({
-        type: 'fallback',
-        source: 'fallback',
-        matched: typeof matched === 'string' ? matched : undefined,
-        category: classification.category,
-        errorReason: classification.reason,
-        status: classification.status,
-        code: classification.code,
-      });
-      return (fn ? await fn(args) : options.value) as unknown as T;
+      let use: boolean;
+      let matched: string | undefined;
+      try {
+        [use, matched] = await decide(args, ctx);
+      } catch {
+        throw error; // aborted while a `when` predicate ran: the call's own failure stands
+      }
+      if (!use) throw error;
+      ctx.emit({ type: 'fallback.used', source: name, matched, ...failureFields(classification) });
+      return (fn ? await fn(args) : o.value) as T;
     }
   });
-}
-
-function defaultWhen({ error, classification }: FailureArgs): boolean {
-  return (
-    classification.category === 'transient' ||
-    classification.category === 'network' ||
-    ResilienceError.is(error)
-  );
-}
-
-function matchList(list: ReadonlySet<string>, { error, classification }: FailureArgs): string | undefined {
-  const own = ResilienceError.find(error)?.code;
-  const candidates = [own, classification.code, classification.reason, classification.category];
-  if (classification.status !== undefined) candidates.push(String(classification.status));
-  return candidates.find((c) => c !== undefined && list.has(c));
 }

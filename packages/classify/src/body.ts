@@ -9,6 +9,9 @@ export interface ErrorDetails {
 }
 
 const MAX_DEPTH = 4;
+/** Bodies and SSE payloads are looked at only this far (an error frame is small; a stream is not). */
+const MAX_BODY = 64 * 1024;
+const MAX_TEXT = 4096;
 
 /** Reads a property without letting a throwing getter or proxy escape. */
 export function prop(value: unknown, key: PropertyKey): unknown {
@@ -21,14 +24,14 @@ export function prop(value: unknown, key: PropertyKey): unknown {
 }
 
 function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.length > 0 ? value : undefined;
+  if (typeof value === 'string') return value.length > 0 ? value.slice(0, MAX_TEXT) : undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
 
 /** The fields of one error object (the value of `error` in an API error body). */
 export function detailsOf(error: unknown): ErrorDetails | undefined {
-  if (typeof error === 'string') return error.length > 0 ? { message: error } : undefined;
+  if (typeof error === 'string') return error.length > 0 ? { message: error.slice(0, MAX_TEXT) } : undefined;
   if (error === null || typeof error !== 'object') return undefined;
   const details: ErrorDetails = {};
   const fields = [
@@ -61,7 +64,7 @@ export function parseErrorBody(body: unknown, depth = 0): ErrorDetails | undefin
 }
 
 function parseText(body: string, depth: number): ErrorDetails | undefined {
-  const trimmed = body.trim();
+  const trimmed = (body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body).trim();
   if (trimmed.startsWith('{')) return parseErrorBody(parseJson(trimmed), depth + 1);
   if (!/^(?:data|event|id|retry|:)/m.test(trimmed)) return undefined;
   // Server-sent events: blocks separated by blank lines, each with `event:` and `data:` lines.

@@ -1,4 +1,4 @@
-import { HttpStatusError, ResilienceError } from '@unfazed/core';
+import { HttpStatusError, RESILIENCE_ERROR_CODES, ResilienceError } from '@unfazed/core';
 import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { classify, isRetryable } from './classify.ts';
@@ -48,9 +48,9 @@ describe('classify: HTTP error corpus', () => {
     const c = classify({ status: rpm.status, headers: rpm.headers, body: rpm.body });
     expect(c.message).toMatch(/^Rate limit reached for gpt-4o-mini/);
     expect(c.rateLimit).toEqual({
-      limitRequests: 500,
+      limitRequests: 3,
       remainingRequests: 0,
-      resetRequestsMs: 20_000,
+      resetRequestsMs: 60_000,
       limitTokens: 30000,
       remainingTokens: 29990,
       resetTokensMs: 20,
@@ -187,17 +187,41 @@ describe('classify: errors inside a 200 stream', () => {
 });
 
 describe('classify: other inputs', () => {
-  it('reports a ResilienceError as unknown and not retryable, with its code, even wrapped', () => {
+  it('gives the one verdict on every failure a pipeline makes itself, even wrapped', () => {
     const own = new ResilienceError('CIRCUIT_OPEN', 'circuit open');
     expect(classify(own)).toEqual({
-      category: 'unknown',
+      category: 'rejected',
       retryable: false,
-      reason: 'unknown',
+      reason: 'circuit_open',
       code: 'CIRCUIT_OPEN',
       message: 'circuit open',
     });
+    // The openai SDK wraps a failed fetch in APIConnectionError, with our error as its cause.
     const wrapped = new TypeError('fetch failed', { cause: own });
-    expect(classify(wrapped)).toMatchObject({ category: 'unknown', code: 'CIRCUIT_OPEN', retryable: false });
+    expect(classify(wrapped)).toMatchObject({ category: 'rejected', code: 'CIRCUIT_OPEN', retryable: false });
+    const verdicts = RESILIENCE_ERROR_CODES.map((code) => {
+      const c = classify(new ResilienceError(code, code));
+      return [code, c.category, c.reason, c.retryable];
+    });
+    expect(verdicts).toEqual([
+      ['TIMEOUT', 'network', 'timeout', true],
+      ['STREAM_TIMEOUT', 'network', 'timeout', true],
+      ['DEADLINE_EXCEEDED', 'cancelled', 'deadline_exceeded', false],
+      ['RETRY_AFTER_TOO_LONG', 'rejected', 'retry_after_too_long', false],
+      ['CIRCUIT_OPEN', 'rejected', 'circuit_open', false],
+      ['BULKHEAD_FULL', 'rejected', 'bulkhead_full', false],
+      ['RATE_LIMIT_WAIT', 'rejected', 'rate_limit_wait', false],
+      ['REQUEST_TOO_LARGE', 'client', 'request_too_large', false],
+      ['RATE_LIMIT_STORE', 'rejected', 'rate_limit_store', false],
+      ['QUEUE_FULL', 'rejected', 'queue_full', false],
+    ]);
+    // The request id of the server's answer behind a refusal stays findable.
+    const behind = new HttpStatusError({ status: 429, headers: { 'x-request-id': 'req_behind' } });
+    expect(
+      classify(new ResilienceError('RETRY_AFTER_TOO_LONG', 'too long', { cause: behind })),
+    ).toMatchObject({
+      requestId: 'req_behind',
+    });
   });
 
   it('gives unknown for what it does not recognise', () => {
@@ -251,5 +275,33 @@ describe('classify: bare error bodies', () => {
       retryAfterMs: 2000,
     });
     expect(classify({ status: 200, body })).toMatchObject({ reason: 'unknown', category: 'unknown' });
+  });
+});
+
+describe('classify: bounded work on hostile inputs', () => {
+  // How long these take is measured by `pnpm bench classify`; here, that only a bounded part is read.
+  it('reads only the first 64 KiB of a body: an error frame after 10 MB of stream is not searched for', () => {
+    const chunk = 'data: {"id":"c","choices":[{"delta":{"content":"x"}}]}\n\n';
+    const filler = chunk.repeat(Math.ceil(10_000_000 / chunk.length));
+    const late = `${filler}data: {"error":{"message":"boom","type":"server_error","code":null}}\n\n`;
+    expect(classify(late)).toMatchObject({ reason: 'unknown' });
+    const early = `data: {"error":{"message":"boom","type":"server_error","code":null}}\n\n${filler}`;
+    expect(classify(early)).toMatchObject({ reason: 'server_error', category: 'transient' });
+  });
+
+  it('searches at most 256 fields of a plain header object, but always the exact lower-case name', () => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 100_000; i++) headers[`x-filler-${i}`] = 'x';
+    headers['Retry-After-Ms'] = '50';
+    expect(classify({ status: 503, headers }).retryAfterMs).toBeUndefined();
+    headers['retry-after-ms'] = '50';
+    expect(classify({ status: 503, headers }).retryAfterMs).toBe(50);
+  });
+
+  it('reads at most 4 KiB of a message', () => {
+    const message = `${'x'.repeat(1_000_000)} Please try again in 5s`;
+    const c = classify({ status: 429, body: { error: { message, type: 'requests' } } });
+    expect(c.retryAfterMs).toBeUndefined();
+    expect(c.message).toHaveLength(1000);
   });
 });

@@ -1,3 +1,4 @@
+import type { ResilienceErrorCode } from '@unfazed/core';
 import { decide, type Verdict } from './decide.ts';
 import { getHeader, type HeadersInput, parseRateLimitHeaders } from './headers.ts';
 import { retryHint } from './hints.ts';
@@ -16,11 +17,33 @@ const TRANSPORT: Readonly<Record<TransportFailure, Verdict>> = {
 };
 
 /**
+ * The verdict on each failure a pipeline makes itself. A per-attempt timeout is a network timeout
+ * (that attempt was slow; the next may not be), so it is retryable; the call's own deadline is the
+ * caller's time running out; a request too large for the limit is a client error; every other
+ * refusal is `rejected` ("not now"), never retried, with the code as its reason.
+ */
+const OWN: Readonly<Record<ResilienceErrorCode, Verdict>> = {
+  TIMEOUT: { reason: 'timeout', category: 'network' },
+  STREAM_TIMEOUT: { reason: 'timeout', category: 'network' },
+  DEADLINE_EXCEEDED: { reason: 'deadline_exceeded', category: 'cancelled' },
+  REQUEST_TOO_LARGE: { reason: 'request_too_large', category: 'client' },
+  RETRY_AFTER_TOO_LONG: { reason: 'retry_after_too_long', category: 'rejected' },
+  CIRCUIT_OPEN: { reason: 'circuit_open', category: 'rejected' },
+  BULKHEAD_FULL: { reason: 'bulkhead_full', category: 'rejected' },
+  RATE_LIMIT_WAIT: { reason: 'rate_limit_wait', category: 'rejected' },
+  RATE_LIMIT_STORE: { reason: 'rate_limit_store', category: 'rejected' },
+  QUEUE_FULL: { reason: 'queue_full', category: 'rejected' },
+};
+
+/**
  * Classifies anything a call to the OpenAI API can fail with: an error of the `openai` SDK, core's
  * `HttpStatusError`, a `Response` or `{ status, headers, body }`, a Node/undici network error
  * (also nested in `TypeError('fetch failed')`), an `AbortError`/`TimeoutError`, an error object
- * from a 200 stream (the `data: {...}` line or the parsed object), or a `ResilienceError`.
- * Never throws; what it does not recognise is `{ category: 'unknown', retryable: false }`.
+ * from a 200 stream (the `data: {...}` line or the parsed object), or a `ResilienceError` (also
+ * wrapped, as the openai SDK wraps a failed fetch): the one verdict every policy asks for. It looks
+ * at a bounded part of what it is given (the first 64 KiB of a body, 4 KiB of a message, 256
+ * header fields), so no input makes it slow. Never throws; what it does not recognise is
+ * `{ category: 'unknown', retryable: false }`.
  *
  * @example
  * try {
@@ -93,6 +116,7 @@ function classifyObservation(obs: Observation, now: number | undefined): Classif
 function verdictOf(obs: Observation, rateLimit: RateLimitInfo): Verdict {
   switch (obs.kind) {
     case 'resilience':
+      return OWN[obs.code as ResilienceErrorCode] ?? { reason: 'unknown', category: 'rejected' };
     case 'other':
       return { reason: 'unknown', category: 'unknown' };
     case 'transport':

@@ -41,9 +41,15 @@ const limits = (requests: [string, string], tokens: [string, string]) => ({
 /** The HTTP error corpus. */
 export const HTTP_FIXTURES: readonly HttpFixture[] = [
   {
+    // Limit 3 per minute, none left: the bucket is full again in 60 s, but one request fits in 20 s.
     name: '429 requests per minute',
     status: 429,
-    headers: { ...json, 'x-request-id': 'req_rpm', ...limits(['0', '20s'], ['29990', '20ms']) },
+    headers: {
+      ...json,
+      'x-request-id': 'req_rpm',
+      ...limits(['0', '1m0s'], ['29990', '20ms']),
+      'x-ratelimit-limit-requests': '3',
+    },
     body: RPM_429_BODY,
     expect: {
       category: 'transient',
@@ -52,7 +58,7 @@ export const HTTP_FIXTURES: readonly HttpFixture[] = [
       code: 'rate_limit_exceeded',
       type: 'requests',
       retryAfterMs: 20_000,
-      retryAfterSource: 'rate-limit-reset',
+      retryAfterSource: 'message',
       requestId: 'req_rpm',
     },
   },
@@ -61,19 +67,44 @@ export const HTTP_FIXTURES: readonly HttpFixture[] = [
     status: 429,
     headers: {},
     body: RPM_429_BODY,
-    expect: { reason: 'rate_limit_requests', retryAfterMs: 20_000, retryAfterSource: 'retry-after' },
+    expect: { reason: 'rate_limit_requests', retryAfterMs: 20_000, retryAfterSource: 'message' },
   },
   {
+    // OpenAI at 1000 RPM: "try again in 4ms" while reset-requests says the bucket is full in 5.998 s.
+    // The reset header is the time until *full*: one request fits after 5998 / 1000 = 6 ms.
+    name: '429 requests per minute, reset header and message disagree',
+    status: 429,
+    headers: { ...limits(['0', '5.998s'], ['199000', '300ms']), 'x-ratelimit-limit-requests': '1000' },
+    body: RPM_429_BODY.replace('Limit 3, Used 3', 'Limit 1000, Used 1000').replace('in 20s', 'in 4ms'),
+    expect: { reason: 'rate_limit_requests', retryAfterMs: 4, retryAfterSource: 'message' },
+  },
+  {
+    name: '429 requests per minute, reset header only: scaled to one request',
+    status: 429,
+    headers: { ...limits(['0', '5.998s'], ['199000', '300ms']), 'x-ratelimit-limit-requests': '1000' },
+    body: '{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}',
+    expect: { reason: 'rate_limit_requests', retryAfterMs: 6, retryAfterSource: 'rate-limit-reset' },
+  },
+  {
+    name: '429 requests per minute, a message asking longer than the reset header allows',
+    status: 429,
+    headers: { ...limits(['0', '5.998s'], ['199000', '300ms']), 'x-ratelimit-limit-requests': '1000' },
+    body: RPM_429_BODY.replace('Limit 3, Used 3', 'Limit 1000, Used 1000'),
+    expect: { reason: 'rate_limit_requests', retryAfterMs: 6, retryAfterSource: 'rate-limit-reset' },
+  },
+  {
+    // 30 000 TPM, 400 left, 700 requested: 300 more at 0.5 tokens/ms is 600 ms; the bucket is full
+    // in 59.2 s. The message's 644 ms is longer than what the headers say, so the headers bound it.
     name: '429 tokens per minute',
     status: 429,
-    headers: { 'x-request-id': 'req_tpm', ...limits(['499', '120ms'], ['0', '1.288s']) },
+    headers: { 'x-request-id': 'req_tpm', ...limits(['499', '120ms'], ['400', '59.2s']) },
     body: TPM_429_BODY,
     expect: {
       category: 'transient',
       retryable: true,
       reason: 'rate_limit_tokens',
       type: 'tokens',
-      retryAfterMs: 1288,
+      retryAfterMs: 600,
       retryAfterSource: 'rate-limit-reset',
     },
   },
@@ -82,7 +113,7 @@ export const HTTP_FIXTURES: readonly HttpFixture[] = [
     status: 429,
     headers: {},
     body: TPM_429_BODY,
-    expect: { reason: 'rate_limit_tokens', retryAfterMs: 644, retryAfterSource: 'retry-after' },
+    expect: { reason: 'rate_limit_tokens', retryAfterMs: 644, retryAfterSource: 'message' },
   },
   {
     name: '429 request too large',

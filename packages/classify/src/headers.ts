@@ -15,9 +15,12 @@ const INTEGER = /^\d+$/;
 const HTTP_DATE =
   /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
+/** A plain header object is searched this far; real responses carry a few dozen headers. */
+const MAX_FIELDS = 256;
+
 /**
  * Reads one header, case-insensitively, from a `Headers`, anything with a `get()` method, or a plain
- * object. Arrays are joined with `, `. Never throws.
+ * object (its first 256 fields). Arrays are joined with `, `. Never throws.
  */
 export function getHeader(headers: unknown, name: string): string | undefined {
   try {
@@ -27,9 +30,16 @@ export function getHeader(headers: unknown, name: string): string | undefined {
     if (typeof get === 'function') {
       return headerValue(get.call(headers, lower));
     }
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === lower) {
-        const value = headerValue((headers as Record<string, unknown>)[key]);
+    const record = headers as Record<string, unknown>;
+    if (Object.hasOwn(record, lower)) {
+      const value = headerValue(record[lower]);
+      if (value !== undefined) return value;
+    }
+    let seen = 0;
+    for (const key in record) {
+      if (++seen > MAX_FIELDS) break;
+      if (key.toLowerCase() === lower && Object.hasOwn(record, key)) {
+        const value = headerValue(record[key]);
         if (value !== undefined) return value;
       }
     }

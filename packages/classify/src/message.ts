@@ -28,6 +28,13 @@ export function retryAfterFromMessage(message: string | undefined): number | und
 // "Request too large for gpt-4o ... on tokens per min (TPM): Limit 30000, Requested 50000."
 const LIMIT_REQUESTED = /Limit:? (\d+), (?:Used:? \d+, )?Requested:? (\d+)/i;
 
+/** The "Requested N" of a rate-limit message: how much of the limit the request needs. */
+export function requestedAmount(message: string | undefined): number | undefined {
+  if (!message) return undefined;
+  const m = LIMIT_REQUESTED.exec(message);
+  return m ? Number(m[2]) : undefined;
+}
+
 /** True when the message says one request is larger than the whole limit, so no wait can help. */
 export function saysRequestTooLarge(message: string | undefined): boolean {
   if (!message) return false;

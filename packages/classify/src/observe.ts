@@ -17,8 +17,11 @@ export interface Observation {
   requestId?: string;
 }
 
+/** Messages are looked at only this far: the patterns classify needs sit at the start. */
+const MAX_TEXT = 4096;
+
 function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, MAX_TEXT) : undefined;
 }
 
 function statusOf(value: unknown): number | undefined {
@@ -58,10 +61,14 @@ export function observe(input: unknown): Observation {
     resilience = undefined;
   }
   if (resilience) {
+    // What the server said before the pipeline gave up (a 429 behind RetryAfterTooLongError).
+    const cause = prop(resilience, 'cause');
+    const behind = cause !== undefined && cause !== input ? observeCause(cause) : undefined;
     return {
       kind: 'resilience',
       code: stringOf(prop(resilience, 'code')),
       message: stringOf(prop(resilience, 'message')),
+      requestId: behind?.requestId ?? (behind?.headers ? requestIdOf(behind.headers) : undefined),
     };
   }
 
@@ -84,6 +91,28 @@ export function observe(input: unknown): Observation {
   const transport = findTransportFailure(input);
   if (transport) return { kind: 'transport', failure: transport.failure, code: transport.code, message };
   return { kind: 'other', message };
+}
+
+function observeCause(cause: unknown): Observation | undefined {
+  try {
+    if (ResilienceError.find(cause) !== undefined) return undefined;
+    return observe(cause);
+  } catch {
+    return undefined;
+  }
+}
+
+function requestIdOf(headers: unknown): string | undefined {
+  const get = (name: string) => {
+    const value =
+      typeof (headers as Headers | null)?.get === 'function' ? (headers as Headers).get(name) : undefined;
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  };
+  try {
+    return get('x-request-id') ?? get('apim-request-id');
+  } catch {
+    return undefined;
+  }
 }
 
 function observeSdkError(error: object, message: string | undefined): Observation {

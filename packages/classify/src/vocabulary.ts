@@ -4,10 +4,12 @@
  * - `client`: the request itself is wrong or not allowed (400, 401, 403, 404, 422, quota exhausted,
  *   request too large); retrying the same request changes nothing.
  * - `network`: the answer never arrived (connection reset or refused, DNS failure, transport timeout).
- * - `cancelled`: the caller gave up (abort signal, `AbortSignal.timeout`).
- * - `unknown`: anything else, including failures a pipeline made itself (`ResilienceError`).
+ * - `cancelled`: the caller gave up (abort signal, `AbortSignal.timeout`, the call's own deadline).
+ * - `rejected`: the pipeline refused the call itself before it reached the service (circuit open,
+ *   bulkhead full, quota wait too long, retry-after too long): "not now", never retried.
+ * - `unknown`: anything else.
  */
-export const CATEGORIES = ['transient', 'client', 'network', 'cancelled', 'unknown'] as const;
+export const CATEGORIES = ['transient', 'client', 'network', 'cancelled', 'rejected', 'unknown'] as const;
 
 /** One of {@link CATEGORIES}. */
 export type Category = (typeof CATEGORIES)[number];
@@ -35,6 +37,13 @@ export const REASONS = [
   'content_filter',
   'conflict',
   'aborted',
+  'deadline_exceeded',
+  'circuit_open',
+  'bulkhead_full',
+  'rate_limit_wait',
+  'retry_after_too_long',
+  'rate_limit_store',
+  'queue_full',
   'unknown',
 ] as const;
 
@@ -57,8 +66,11 @@ export interface RateLimitInfo {
   resetTokensMs?: number;
 }
 
-/** Where {@link Classification.retryAfterMs} came from. */
-export type RetryAfterSource = 'retry-after' | 'rate-limit-reset';
+/**
+ * Where {@link Classification.retryAfterMs} came from: a `retry-after` / `retry-after-ms` header,
+ * the message's "try again in …", or the `x-ratelimit-reset-*` header scaled to what the request needs.
+ */
+export type RetryAfterSource = 'retry-after' | 'message' | 'rate-limit-reset';
 
 /** The verdict of `classify()` on one failure. */
 export interface Classification {
@@ -68,7 +80,7 @@ export interface Classification {
   reason: Reason;
   /** HTTP status of the response, when there was one. */
   status?: number;
-  /** The API's error `code` (`rate_limit_exceeded`, `"429"` on Azure), a Node/undici error code, or a `ResilienceError` code. */
+  /** The API's error `code` (`rate_limit_exceeded`, `"429"` on Azure), a Node/undici error code, or a `ResilienceError` code (`CIRCUIT_OPEN`). */
   code?: string;
   /** The API's error `type` (`requests`, `tokens`, `insufficient_quota`, `server_error`, ...). */
   type?: string;
@@ -77,8 +89,9 @@ export interface Classification {
   /** How long the server asked to wait before retrying, in ms: finite and >= 0, or absent. */
   retryAfterMs?: number;
   /**
-   * `retry-after`: from `retry-after-ms`, `x-ms-retry-after-ms`, `retry-after` or the error message;
-   * `rate-limit-reset`: from the `x-ratelimit-reset-*` header of the exhausted dimension.
+   * `retry-after`: from `retry-after-ms`, `x-ms-retry-after-ms` or `retry-after`; `message`: from
+   * the error message ("Please try again in 20s"); `rate-limit-reset`: from the `x-ratelimit-reset-*`
+   * header of the exhausted dimension, scaled to the part of the limit the request needs.
    */
   retryAfterSource?: RetryAfterSource;
   /** `x-request-id`, `apim-request-id` or the SDK error's `requestID`: quote it to support. */

@@ -1,4 +1,5 @@
 import { abortReason, onAbort } from './abort.ts';
+import { MAX_DELAY_MS } from './options.ts';
 
 /** Cancels a scheduled callback; calling it after the callback ran, or twice, does nothing. */
 export type Cancel = () => void;
@@ -15,7 +16,7 @@ export interface Clock {
    * timer, so an aborted wait leaves nothing behind.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /** Runs `fn` after `ms`; returns a function that cancels it. */
+  /** Runs `fn` after `ms` (never sooner, however long); returns a function that cancels it. */
   schedule(ms: number, fn: () => void): Cancel;
 }
 
@@ -35,14 +36,32 @@ export function sleepOn(clock: Clock, ms: number, signal: AbortSignal | undefine
   });
 }
 
-/** Wall-clock time with `setTimeout`. A pending sleep keeps the process alive, as any awaited call does. */
+/**
+ * Wall-clock time with `setTimeout`. A pending sleep keeps the process alive, as any awaited call
+ * does. A wait longer than a timer can hold (2³¹−1 ms, about 24.8 days) is split into several
+ * timers rather than fired after 1 ms, as a bare `setTimeout` would; `Infinity` never fires.
+ */
 export const realClock: Clock = {
   now: () => Date.now(),
   sleep(ms, signal) {
     return sleepOn(realClock, ms, signal);
   },
   schedule(ms, fn) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    if (ms === Number.POSITIVE_INFINITY) return noop;
+    const delay = Math.max(0, ms);
+    if (delay <= MAX_DELAY_MS) {
+      const timer = setTimeout(fn, delay);
+      return () => clearTimeout(timer);
+    }
+    let timer: ReturnType<typeof setTimeout>;
+    const due = Date.now() + delay;
+    const arm = () => {
+      const left = due - Date.now();
+      timer = left > MAX_DELAY_MS ? setTimeout(arm, MAX_DELAY_MS) : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
     return () => clearTimeout(timer);
   },
 };
+
+function noop(): void {}

@@ -1,3 +1,5 @@
+import type { ResilienceErrorCode } from './codes.ts';
+
 const BRAND = Symbol.for('unfazed.ResilienceError');
 const MAX_CAUSE_DEPTH = 16;
 
@@ -15,10 +17,10 @@ export interface ResilienceErrorOptions {
  * through a `Symbol.for` brand instead: use {@link ResilienceError.is}.
  */
 export class ResilienceError extends Error {
-  /** A stable, machine-readable code such as `'CIRCUIT_OPEN'`. */
-  readonly code: string;
+  /** A stable, machine-readable code such as `'CIRCUIT_OPEN'`; one of `RESILIENCE_ERROR_CODES`. */
+  readonly code: ResilienceErrorCode;
 
-  constructor(code: string, message: string, options?: ResilienceErrorOptions) {
+  constructor(code: ResilienceErrorCode, message: string, options?: ResilienceErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
@@ -29,7 +31,7 @@ export class ResilienceError extends Error {
    * Finds the first `ResilienceError` in `err` or its `cause` chain (an SDK may wrap ours, as the
    * openai SDK does with `APIConnectionError`). With `code`, only an error of that code matches.
    */
-  static find(err: unknown, code?: string): ResilienceError | undefined {
+  static find(err: unknown, code?: ResilienceErrorCode): ResilienceError | undefined {
     let current: unknown = err;
     for (let depth = 0; depth < MAX_CAUSE_DEPTH && current != null; depth++) {
       if (typeof current === 'object' && (current as Record<symbol, unknown>)[BRAND] === true) {
@@ -43,7 +45,7 @@ export class ResilienceError extends Error {
   }
 
   /** True when `err`, or an error in its `cause` chain, is a `ResilienceError` (of `code`, if given). */
-  static is(err: unknown, code?: string): err is Error {
+  static is(err: unknown, code?: ResilienceErrorCode): err is Error {
     return ResilienceError.find(err, code) !== undefined;
   }
 }

@@ -1,24 +1,24 @@
-export { abortReason, onAbort, throwIfAborted } from './abort.ts';
-export { type Cancel, type Clock, realClock, sleepOn } from './clock.ts';
-export {
-  type CallContext,
-  createContext,
-  type EventSink,
-  remainingTime,
-  sinkOf,
-  withContext,
-} from './context.ts';
+export { type Cancel, type Clock, realClock } from './clock.ts';
+export { RESILIENCE_ERROR_CODES, type ResilienceErrorCode } from './codes.ts';
+export { type CallContext, remainingTime, withContext } from './context.ts';
 export {
   HttpStatusError,
   type HttpStatusErrorInit,
   ResilienceError,
   type ResilienceErrorOptions,
 } from './errors.ts';
-export type { EventBase, EventInput, EventListener, ResilienceEvent, ResilienceEventMap } from './events.ts';
-export { KeyedMap, type KeyedMapOptions } from './keyed-map.ts';
+export type {
+  EventBase,
+  EventInput,
+  EventListener,
+  HookFailedEvent,
+  ResilienceEvent,
+  ResilienceEventMap,
+} from './events.ts';
 export {
   defineMiddleware,
   type ExecuteOptions,
+  type KeyByArgs,
   type Middleware,
   type Next,
   type Pipeline,

@@ -1,100 +1,179 @@
+import { duration, integer, readOptions } from './options.ts';
+
 interface Slot<V> {
   value: V;
+  /** Clock time from which the entry is gone (unless pinned). */
+  expiresAt: number;
+  /** Last time its recency was refreshed. */
   touched: number;
+  /** Calls holding it; a pinned entry is never evicted nor expired. */
+  pins: number;
+  /** Moved out of the eviction order while pinned. */
+  parked: boolean;
 }
 
 /** Options of {@link KeyedMap}. */
-export interface KeyedMapOptions<V> {
-  /** At most this many keys; the least recently used goes first. */
+export interface KeyedMapOptions {
+  /** At most this many entries; beyond it the least recently used unpinned entry goes first. */
   maxKeys: number;
-  /** A key not used for this long (ms, on the caller's clock) is dropped. */
-  idleMs: number;
-  /** Makes the state of a new key. */
-  create: (key: string, now: number) => V;
-  /** Whether a key may be dropped now; a key that must survive (e.g. held open) says no. @default always */
-  canEvict?: (value: V, now: number) => boolean;
+  /**
+   * An entry not used for this long is gone (sliding: every `get` extends it). Leave it out when
+   * every entry gets its own expiry through `set(…, expiresAt)`.
+   * @default no idle expiry
+   */
+  idleMs?: number;
 }
 
+const schema = {
+  maxKeys: integer({ min: 1, required: true }),
+  idleMs: duration({ above: 0, infinity: true }),
+};
+
 /**
- * A Map of per-key state (breakers, budgets, buckets) with a bounded size and no timers: least recently used first, idle
- * keys dropped lazily whenever a new key arrives. Memory stays bounded however many distinct keys
- * pass through, and an idle process has nothing scheduled.
+ * The one map of per-key state (circuits, buckets, budgets, learned limits) in every package:
+ * bounded in size, with per-entry expiry, and no timers, so an idle process keeps nothing
+ * scheduled. Entries in use are *pinned* and never evicted or expired, so state a call is working
+ * on can never be dropped under it.
  *
- * Recency is refreshed at most every `idleMs / 16`, so a hot key costs a Map lookup, not a
- * delete-and-reinsert per call; the order stays sorted by `touched`, which is what makes
- * sweeping from the front correct.
+ * Eviction is least-recently-used among unpinned entries, checked lazily when a new key arrives.
+ * A pinned entry met by that check is parked outside the eviction order until unpinned, so a map
+ * full of entries that cannot go still costs O(1) per new key.
  *
  * @example
- * const circuits = new KeyedMap({ maxKeys: 10_000, idleMs: 600_000, create: () => ({ failures: 0 }) });
- * circuits.get(ctx.key, ctx.clock.now()).failures++;
+ * const circuits = new KeyedMap<{ failures: number }>({ maxKeys: 10_000, idleMs: 600_000 });
+ * const circuit = circuits.getOrCreate('gpt-4o', clock.now(), () => ({ failures: 0 }));
+ * const unpin = circuits.pin('gpt-4o'); // in flight: cannot be evicted
+ * unpin();
  */
 export class KeyedMap<V> {
-  readonly #map = new Map<string, Slot<V>>();
-  readonly #options: KeyedMapOptions<V>;
+  // Unpinned entries in recency order (least recent first), and pinned entries parked apart.
+  readonly #order = new Map<string, Slot<V>>();
+  readonly #parked = new Map<string, Slot<V>>();
+  readonly #maxKeys: number;
+  readonly #idleMs: number;
   readonly #refreshMs: number;
 
-  constructor(options: KeyedMapOptions<V>) {
-    this.#options = options;
-    this.#refreshMs = options.idleMs / 16;
+  constructor(options: KeyedMapOptions) {
+    const o = readOptions('KeyedMap', options, schema);
+    this.#maxKeys = o.maxKeys;
+    this.#idleMs = o.idleMs ?? Number.POSITIVE_INFINITY;
+    // A hot key costs a lookup, not a delete-and-reinsert per use: recency is refreshed at most
+    // every 1/16 of the idle time (or every use without one).
+    this.#refreshMs = Number.isFinite(this.#idleMs) ? this.#idleMs / 16 : 0;
   }
 
-  /** Number of keys held. */
+  /** Entries held, pinned ones included. */
   get size(): number {
-    return this.#map.size;
+    return this.#order.size + this.#parked.size;
   }
 
-  /** The state of `key`, created when missing; marks it used at `now`. */
-  get(key: string, now: number): V {
-    const slot = this.#map.get(key);
-    if (slot !== undefined) {
-      if (now - slot.touched >= this.#refreshMs) {
-        this.#map.delete(key);
-        slot.touched = now;
-        this.#map.set(key, slot);
-      }
-      return slot.value;
+  /** The live value of `key` (undefined when missing or expired); marks it used at `now`. */
+  get(key: string, now: number): V | undefined {
+    const slot = this.#order.get(key) ?? this.#parked.get(key);
+    if (slot === undefined) return undefined;
+    if (slot.pins === 0 && now >= slot.expiresAt) {
+      this.#order.delete(key);
+      return undefined;
     }
-    this.#sweep(now);
-    const value = this.#options.create(key, now);
-    this.#map.set(key, { value, touched: now });
+    this.#touch(key, slot, now);
+    return slot.value;
+  }
+
+  /** The value of `key` if held and live, without marking it used. */
+  peek(key: string, now: number): V | undefined {
+    const slot = this.#order.get(key) ?? this.#parked.get(key);
+    if (slot === undefined || (slot.pins === 0 && now >= slot.expiresAt)) return undefined;
+    return slot.value;
+  }
+
+  /** The live value of `key`, or a new one from `create` when missing or expired. */
+  getOrCreate(key: string, now: number, create: (key: string) => V): V {
+    const found = this.get(key, now);
+    if (found !== undefined) return found;
+    const value = create(key);
+    this.set(key, value, now);
     return value;
   }
 
-  /** The state of `key` if held, without creating or touching it. */
-  peek(key: string): V | undefined {
-    return this.#map.get(key)?.value;
-  }
-
-  /** Stores `value` for `key`, replacing any state. */
-  set(key: string, value: V, now: number): void {
-    this.#map.delete(key);
+  /**
+   * Stores `value` for `key` as the most recently used entry, replacing any state (its pins stay).
+   * It expires at `expiresAt` (clock time), by default `now + idleMs`.
+   */
+  set(key: string, value: V, now: number, expiresAt = now + this.#idleMs): void {
+    const existing = this.#order.get(key) ?? this.#parked.get(key);
+    if (existing !== undefined) {
+      existing.value = value;
+      existing.expiresAt = expiresAt;
+      this.#touch(key, existing, now, true);
+      return;
+    }
     this.#sweep(now);
-    this.#map.set(key, { value, touched: now });
+    this.#order.set(key, { value, expiresAt, touched: now, pins: 0, parked: false });
   }
 
+  /** Moves the expiry of a held entry (an open circuit until its probe, a bucket until full). */
+  expireAt(key: string, expiresAt: number): void {
+    const slot = this.#order.get(key) ?? this.#parked.get(key);
+    if (slot !== undefined) slot.expiresAt = expiresAt;
+  }
+
+  /**
+   * Holds `key` while something works on it: it is neither evicted nor expired until every pin is
+   * released. Returns the release function (calling it twice releases once). A missing key pins nothing.
+   */
+  pin(key: string): () => void {
+    const slot = this.#order.get(key) ?? this.#parked.get(key);
+    if (slot === undefined) return noop;
+    slot.pins++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--slot.pins > 0 || !slot.parked) return;
+      // Back into the eviction order, as most recently used; a later insert trims the size.
+      slot.parked = false;
+      if (this.#parked.get(key) === slot) {
+        this.#parked.delete(key);
+        this.#order.set(key, slot);
+      }
+    };
+  }
+
+  /** Forgets `key` (a pinned entry too; its pins then hold nothing). */
   delete(key: string): boolean {
-    return this.#map.delete(key);
+    return this.#order.delete(key) || this.#parked.delete(key);
   }
 
-  /** Every key and its state, least recently used first. */
-  *entries(): IterableIterator<[string, V]> {
-    for (const [key, slot] of this.#map) yield [key, slot.value];
+  /** Every live entry: unpinned ones least recently used first, then pinned ones. */
+  *entries(now: number): IterableIterator<[string, V]> {
+    for (const [key, slot] of [...this.#order, ...this.#parked]) {
+      if (slot.pins > 0 || now < slot.expiresAt) yield [key, slot.value];
+    }
   }
 
-  // Drops idle keys from the front, then the least recently used while over the size limit.
-  // Keys that refuse eviction are moved to the back, so the sweep always makes progress.
+  #touch(key: string, slot: Slot<V>, now: number, force = false): void {
+    if (slot.parked || (!force && now - slot.touched < this.#refreshMs && this.#refreshMs > 0)) return;
+    slot.touched = now;
+    if (this.#idleMs !== Number.POSITIVE_INFINITY)
+      slot.expiresAt = Math.max(slot.expiresAt, now + this.#idleMs);
+    this.#order.delete(key);
+    this.#order.set(key, slot);
+  }
+
+  // Before a new key: drop expired entries from the front, then the least recently used while
+  // at the bound. Pinned entries met on the way are parked, so they are not met again.
   #sweep(now: number): void {
-    const { maxKeys, idleMs, canEvict } = this.#options;
-    let budget = 8 + Math.max(0, this.#map.size - maxKeys + 1);
-    for (const [key, slot] of this.#map) {
-      if (budget-- <= 0) return;
-      const over = this.#map.size >= maxKeys;
-      if (!over && now - slot.touched <= idleMs) return;
-      this.#map.delete(key);
-      if (canEvict && !canEvict(slot.value, now)) {
-        slot.touched = now;
-        this.#map.set(key, slot);
+    let budget = 8;
+    for (const [key, slot] of this.#order) {
+      const full = this.size >= this.#maxKeys;
+      if (!full && (budget-- <= 0 || now < slot.expiresAt)) return;
+      this.#order.delete(key);
+      if (slot.pins > 0) {
+        slot.parked = true;
+        this.#parked.set(key, slot);
       }
     }
   }
 }
+
+function noop(): void {}

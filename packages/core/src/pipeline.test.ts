@@ -66,9 +66,15 @@ describe('pipeline()', () => {
 
   it('validates at construction, naming the bad entry', () => {
     expect(() => pipeline((() => {}) as unknown as Middleware, 'nope' as unknown as Middleware)).toThrow(
-      new TypeError('pipeline: middleware at index 1 must be a function, got "nope"'),
+      new TypeError('pipeline: middleware at index 1 must be a middleware function, got "nope" (string)'),
     );
     expect(() => pipeline().with({ name: '' })).toThrow(TypeError);
+    expect(() => pipeline().with({ name: 42 as never })).toThrow(
+      new TypeError('pipeline: name must be a non-empty string, got 42'),
+    );
+    expect(() => pipeline().with({ nmae: 'x' } as never)).toThrow(
+      /nmae is not an option \(did you mean name\?\)/,
+    );
     expect(() => defineMiddleware('', async (_c, n) => n(_c))).toThrow(/name must be a non-empty string/);
   });
 

@@ -1,6 +1,11 @@
+import { abortReason } from './abort.ts';
+import { sendAttempt } from './attempt.ts';
 import { type Clock, realClock } from './clock.ts';
 import { type CallContext, createContext, type EventSink, sinkOf } from './context.ts';
 import type { EventListener, ResilienceEvent } from './events.ts';
+import { describeFailure } from './hooks.ts';
+import { clockRule, fn as fnRule, optionError, readOptions, string } from './options.ts';
+import { showValue } from './show-value.ts';
 
 /** The rest of the pipeline, as seen by one middleware. */
 export type Next<T> = (ctx: CallContext) => Promise<T>;
@@ -21,9 +26,9 @@ export interface Middleware {
 
 /** Options of one {@link Pipeline.execute} call. */
 export interface ExecuteOptions {
-  /** Aborts the call, and every wait inside it. */
+  /** Aborts the call, and every wait inside it. An already-aborted signal runs nothing. */
   signal?: AbortSignal;
-  /** Partition for keyed state. @default 'default' */
+  /** Partition for keyed state (breakers, buckets, budgets). @default the pipeline's `keyBy`, else 'default' */
   key?: string;
   /** Business tags. @default {} */
   tags?: Readonly<Record<string, string>>;
@@ -33,23 +38,42 @@ export interface ExecuteOptions {
   clock?: Clock;
 }
 
+/** What a pipeline's `keyBy` sees of a call. */
+export interface KeyByArgs {
+  readonly request: unknown;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /** Options of {@link pipeline} given through {@link Pipeline.with}. */
 export interface PipelineOptions {
   /** Reported in every event as `pipeline`. @default 'pipeline' */
   name?: string;
   /** @default realClock */
   clock?: Clock;
+  /**
+   * The partition key of a call that `execute` gives none: the one place keys come from, so the
+   * breaker, the limiter and the retry budget always partition calls the same way. A throw or a
+   * non-string falls back to `'default'` (with a `hook.failed` event).
+   * @default () => 'default'
+   */
+  keyBy?: (args: KeyByArgs) => string;
 }
+
+const pipelineSchema = {
+  name: string({ default: 'pipeline' }),
+  clock: clockRule({ default: realClock }),
+  keyBy: fnRule<(args: KeyByArgs) => string>(),
+};
 
 /** A composed stack of middlewares. It is itself a middleware, so pipelines nest. */
 export interface Pipeline extends Middleware {
   readonly middlewares: readonly Middleware[];
-  readonly options: Readonly<Required<PipelineOptions>>;
+  readonly options: Readonly<PipelineOptions & { name: string; clock: Clock }>;
   /** Runs `fn` through every middleware, first = outermost. */
   execute<T>(fn: (ctx: CallContext) => Promise<T>, options?: ExecuteOptions): Promise<T>;
   /** Subscribes to the events of every call through this pipeline; returns the unsubscribe function. */
   on(listener: EventListener): () => void;
-  /** The same middlewares with other options (name, clock); listeners are not copied. */
+  /** The same middlewares with other options (name, clock, keyBy); listeners are not copied. */
   with(options: PipelineOptions): Pipeline;
 }
 
@@ -69,10 +93,10 @@ export function defineMiddleware(
   fn: <T>(ctx: CallContext, next: Next<T>) => Promise<T>,
 ): Middleware {
   if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`defineMiddleware: name must be a non-empty string, got ${describe(name)}`);
+    throw optionError({ owner: 'defineMiddleware', path: 'name' }, 'a non-empty string', name);
   }
   if (typeof fn !== 'function')
-    throw new TypeError(`defineMiddleware: fn must be a function, got ${describe(fn)}`);
+    throw optionError({ owner: 'defineMiddleware', path: 'fn' }, 'a function', fn);
   return Object.defineProperty(fn, 'name', { value: name }) as Middleware;
 }
 
@@ -91,14 +115,16 @@ export function pipeline(...middlewares: Middleware[]): Pipeline {
 function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline {
   input.forEach((mw, index) => {
     if (typeof mw !== 'function') {
-      throw new TypeError(`pipeline: middleware at index ${index} must be a function, got ${describe(mw)}`);
+      throw optionError(
+        { owner: 'pipeline', path: `middleware at index ${index}` },
+        'a middleware function',
+        mw,
+      );
     }
   });
   const middlewares = Object.freeze([...input]);
-  const options = Object.freeze({ name: init.name ?? 'pipeline', clock: init.clock ?? realClock });
-  if (typeof options.name !== 'string' || options.name === '') {
-    throw new TypeError(`pipeline: name must be a non-empty string, got ${describe(options.name)}`);
-  }
+  const options = Object.freeze(readOptions('pipeline', init, pipelineSchema));
+  const { keyBy } = options;
   const listeners = new Set<EventListener>();
 
   const notify = (event: ResilienceEvent) => {
@@ -158,23 +184,31 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
   } as Pipeline;
 
   const execute = <T>(fn: (ctx: CallContext) => Promise<T>, opts: ExecuteOptions = {}): Promise<T> => {
-    if (typeof fn !== 'function') {
-      return Promise.reject(new TypeError(`execute: fn must be a function, got ${describe(fn)}`));
-    }
-    if (opts.key !== undefined && (typeof opts.key !== 'string' || opts.key === '')) {
-      return Promise.reject(
-        new TypeError(`execute: key must be a non-empty string, got ${describe(opts.key)}`),
-      );
-    }
+    const problem = checkExecute(fn, opts);
+    if (problem) return Promise.reject(problem);
+    const signal = opts.signal ?? neverAborted;
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     const sink: EventSink = (event) => {
       if (listeners.size > 0) notify({ ...event, pipeline: options.name } as ResilienceEvent);
     };
+    const tags = Object.freeze({ ...(opts.tags ?? {}) });
+    let key = opts.key;
+    let keyByError: unknown;
+    if (key === undefined && keyBy !== undefined) {
+      try {
+        const chosen: unknown = keyBy({ request: opts.request, tags });
+        if (typeof chosen === 'string' && chosen !== '') key = chosen;
+        else keyByError = new TypeError(`keyBy returned ${showValue(chosen)}, not a non-empty string`);
+      } catch (error) {
+        keyByError = error;
+      }
+    }
     const ctx = createContext(
       {
-        signal: opts.signal ?? neverAborted,
+        signal,
         attempt: 1,
-        key: opts.key ?? 'default',
-        tags: Object.freeze({ ...(opts.tags ?? {}) }),
+        key: key ?? 'default',
+        tags,
         meta: new Map(),
         clock: opts.clock ?? options.clock,
         request: opts.request,
@@ -182,7 +216,21 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
       },
       sink,
     );
-    return run(ctx, fn);
+    if (keyByError !== undefined) {
+      ctx.emit({
+        type: 'hook.failed',
+        source: options.name,
+        hook: 'keyBy',
+        error: describeFailure(keyByError),
+      });
+    }
+    // The attempt leaves here: after every wait, so an abort or a gate that closed meanwhile
+    // (the breaker's circuit opened) stops it before anything is sent.
+    const send = async (current: CallContext): Promise<T> => {
+      if (current.signal.aborted) throw abortReason(current.signal);
+      return sendAttempt(current, fn);
+    };
+    return run(ctx, send);
   };
 
   Object.defineProperties(self, {
@@ -193,7 +241,7 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
     on: {
       value: (listener: EventListener) => {
         if (typeof listener !== 'function')
-          throw new TypeError(`on: listener must be a function, got ${describe(listener)}`);
+          throw optionError({ owner: 'on', path: 'listener' }, 'a function', listener);
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
@@ -203,8 +251,35 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
   return self;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return typeof value;
+function checkExecute(fn: unknown, opts: ExecuteOptions): TypeError | undefined {
+  const at = (path: string) => ({ owner: 'execute', path });
+  if (typeof fn !== 'function') return optionError(at('fn'), 'a function', fn);
+  if (opts === null || typeof opts !== 'object') return optionError(at(''), 'an object', opts);
+  const { key, tags, signal, clock } = opts;
+  if (key !== undefined && (typeof key !== 'string' || key === '')) {
+    return optionError(at('key'), 'a non-empty string', key);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    return optionError(at('signal'), 'an AbortSignal', signal);
+  if (tags !== undefined) {
+    if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+      return optionError(at('tags'), 'an object of strings', tags);
+    for (const [name, value] of Object.entries(tags)) {
+      if (typeof value !== 'string') return optionError(at(`tags.${name}`), 'a string', value);
+    }
+  }
+  if (clock !== undefined && !isClock(clock))
+    return optionError(at('clock'), 'a clock (now, sleep, schedule)', clock);
+  return undefined;
+}
+
+function isClock(value: unknown): boolean {
+  const c = value as Clock | null;
+  return (
+    c !== null &&
+    typeof c === 'object' &&
+    typeof c.now === 'function' &&
+    typeof c.schedule === 'function' &&
+    typeof c.sleep === 'function'
+  );
 }

@@ -7,6 +7,14 @@ export interface Usage {
   input_tokens?: number;
   output_tokens?: number;
   total_tokens?: number;
+  /** Chat completions: `cached_tokens` of the prompt. */
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  /** Chat completions: `reasoning_tokens` of the completion. */
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+  /** Responses API: `cached_tokens` of the input. */
+  input_tokens_details?: { cached_tokens?: number } | null;
+  /** Responses API: `reasoning_tokens` of the output. */
+  output_tokens_details?: { reasoning_tokens?: number } | null;
 }
 
 /** What the innermost layer learned from the server's answer to one attempt. */
@@ -34,4 +42,9 @@ export function recordResponse(ctx: CallContext, info: ResponseInfo): void {
 /** The latest {@link recordResponse} of this call, if any. */
 export function lastResponse(ctx: CallContext): ResponseInfo | undefined {
   return ctx.meta.get(RESPONSE) as ResponseInfo | undefined;
+}
+
+/** Forgets what an earlier attempt recorded, so a policy reading it after `next()` sees this attempt's answer only. */
+export function forgetResponse(ctx: CallContext): void {
+  ctx.meta.delete(RESPONSE);
 }

@@ -115,9 +115,11 @@ describe('injectFaults', () => {
 
   it('validates options', () => {
     expect(() => injectFaults(() => 1, { rate: 2 })).toThrow(
-      'injectFaults: rate must be between 0 and 1, got 2',
+      new TypeError('injectFaults: rate must be a finite number >= 0 and <= 1, got 2'),
     );
-    expect(() => faultyFetch({ faults: [] })).toThrow(TypeError);
-    expect(() => faultyFetch({ faults: { kind: 'status', status: 42 } })).toThrow(/faults\[0\]\.status/);
+    expect(() => faultyFetch({ faults: [] })).toThrow(/^faultyFetch: faults must be /);
+    expect(() => faultyFetch({ faults: { kind: 'status', status: 42 } })).toThrow(
+      new TypeError('faultyFetch: faults.status must be an integer >= 400 and <= 599, got 42'),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChaosServer, type ChaosServerOptions, startChaosServer, VirtualClock } from './index.ts';
+import {
+  type ChaosServer,
+  type ChaosServerOptions,
+  maskKey,
+  startChaosServer,
+  VirtualClock,
+} from './index.ts';
+
+const KEY = 'sk-test-0123456789abcdef';
 
 const servers: ChaosServer[] = [];
 afterEach(async () => {
@@ -13,7 +21,7 @@ async function start(
 ) {
   const server = await startChaosServer(options);
   servers.push(server);
-  const client = new OpenAI({ apiKey: 'sk-test', baseURL: server.url, maxRetries: 0, ...clientOptions });
+  const client = new OpenAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0, ...clientOptions });
   return { server, client };
 }
 
@@ -156,6 +164,71 @@ describe('fault schedule', () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
   });
 
+  it('stalls a stream after afterChunks chunks, until the client gives up', async () => {
+    // The SDK's own timeout does not cover a stream's body: only the caller's signal ends it.
+    const { client, server } = await start({ rpm: 10, faults: [{ kind: 'stall' }] }, { timeout: 50 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi!' }], stream: true },
+      { signal: controller.signal },
+    );
+    const received: OpenAI.ChatCompletionChunk[] = [];
+    let abortedAt = Number.POSITIVE_INFINITY;
+    for await (const chunk of stream) {
+      received.push(chunk);
+      setTimeout(() => {
+        abortedAt = performance.now();
+        controller.abort();
+      }, 80);
+    }
+    // The SDK ends an aborted stream's iteration quietly; it ended only once the caller aborted.
+    expect(performance.now()).toBeGreaterThanOrEqual(abortedAt);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.choices[0]?.delta.role).toBe('assistant');
+    expect(server.stats().requests[0]).toMatchObject({ status: 200, fault: 'stall', stream: true });
+  });
+
+  it('stalls a stream after more chunks; close() ends it with an error, never a clean end', async () => {
+    const { client, server } = await start({ faults: [{ kind: 'stall', afterChunks: 3 }] });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi!' }],
+      stream: true,
+    });
+    let received = 0;
+    const ended = (async () => {
+      for await (const _chunk of stream) if (++received === 3) setTimeout(() => server.close(), 20);
+    })().then(
+      () => 'ended',
+      () => 'failed',
+    );
+    expect(await ended).toBe('failed');
+    expect(received).toBe(3);
+  });
+
+  it('stalls a JSON answer after its headers; the quota is spent', async () => {
+    const { client, server } = await start(
+      { rpm: 10, faults: [{ kind: 'stall', paths: ['/v1/embeddings'] }] },
+      { timeout: 60 },
+    );
+    const embed = () => client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' });
+    const response = await embed().asResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('9');
+    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    // The SDK's timeout covers a JSON body: it fires while the body stalls.
+    const error = await embed().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    const body = response.text().then(
+      () => 'ended',
+      () => 'failed',
+    );
+    await server.close();
+    expect(await body).toBe('failed');
+    expect(server.stats().byFault).toEqual({ stall: 2 });
+    expect(server.stats().byStatus).toEqual({ 200: 2 });
+  });
+
   it('setFaults() replaces the schedule and limits it to paths', async () => {
     const { client, server } = await start();
     expect(await outcome(ask(client))).toBe(200);
@@ -168,7 +241,9 @@ describe('fault schedule', () => {
     expect(await outcome(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }))).toBe(
       200,
     );
-    expect(() => server.setFaults([{ kind: 'slow', delayMs: -1 }])).toThrow('faults[0].delayMs');
+    expect(() => server.setFaults([{ kind: 'slow', delayMs: -1 }])).toThrow(
+      'setFaults: faults[0].delayMs must be a duration in ms >= 0 and <= 2147483647, got -1',
+    );
   });
 });
 
@@ -177,7 +252,7 @@ describe('stats', () => {
     const clock = new VirtualClock();
     const { client, server } = await start({
       rpm: 2,
-      minuteMs: 1_000,
+      windowMs: 1_000,
       now: () => clock.now(),
       statsIntervalMs: 1_000,
     });
@@ -191,7 +266,7 @@ describe('stats', () => {
     expect(stats.byStatus).toEqual({ 200: 3, 429: 1 });
     expect(stats.byPath['/v1/chat/completions']?.byStatus).toEqual({ 200: 2, 429: 1 });
     expect(stats.byPath['/v1/embeddings']?.total).toBe(1);
-    expect(stats.byKey['sk-test']?.total).toBe(4);
+    expect(stats.byKey[maskKey(KEY)]?.total).toBe(4);
     expect(stats.tokens).toBe(17 + 17 + 2);
     expect(stats.timeline.map((b) => [b.from, b.to, b.total])).toEqual([
       [0, 1000, 3],
@@ -206,7 +281,7 @@ describe('stats', () => {
       [0, 429, '/v1/chat/completions', 17],
       [2500, 200, '/v1/embeddings', 2],
     ]);
-    expect(stats.requests[3]?.key).toBe('sk-test');
+    expect(stats.requests[3]?.key).toBe(`sk-te${'*'.repeat(15)}cdef`);
     expect(stats.requests[3]?.rateLimit).toBeUndefined();
     expect(new Set(stats.requests.map((r) => r.requestId)).size).toBe(4);
     expect(stats.requests[2]?.rateLimit).toBe('requests');

@@ -1,23 +1,24 @@
 /** What a fault window does to the requests it hits. */
-export type FaultKind = 'status' | 'reset' | 'hang' | 'slow' | 'stream-error';
+export type FaultKind = 'status' | 'reset' | 'hang' | 'slow' | 'stream-error' | 'stall';
 
 /** Fields every fault window shares. */
 export interface FaultWindowBase {
   /** Start of the window, in ms since the server started (or was last `reset()`). @default 0 */
   from?: number;
-  /** End of the window (exclusive), in ms since start/reset. @default Infinity */
+  /** End of the window (exclusive), in ms since start/reset; greater than `from`. @default Infinity */
   to?: number;
-  /** Fraction of the requests in the window that are hit, drawn from the seeded PRNG. @default 1 */
+  /** Fraction of the requests in the window that are hit, in [0, 1], drawn from the seeded PRNG. @default 1 */
   rate?: number;
   /** Only requests to these paths are hit, e.g. `['/v1/chat/completions']`. @default every path */
-  paths?: string[];
+  paths?: readonly string[];
 }
 
 /** Answer with an error status (500, 502, 503, …) and an OpenAI-like JSON body. */
 export interface StatusFault extends FaultWindowBase {
   kind: 'status';
+  /** The HTTP status, an integer from 400 to 599. */
   status: number;
-  /** Replaces the default body for this status. */
+  /** Replaces the default body for this status. @default OpenAI's body for the status */
   body?: unknown;
 }
 
@@ -26,7 +27,7 @@ export interface ResetFault extends FaultWindowBase {
   kind: 'reset';
 }
 
-/** Never answer, until the client gives up or the server closes. */
+/** Never answer (no headers), until the client gives up or the server closes. Spends no quota. */
 export interface HangFault extends FaultWindowBase {
   kind: 'hang';
 }
@@ -34,6 +35,7 @@ export interface HangFault extends FaultWindowBase {
 /** Answer normally, but only after an extra delay. */
 export interface SlowFault extends FaultWindowBase {
   kind: 'slow';
+  /** The extra delay, in ms (real time). */
   delayMs: number;
 }
 
@@ -44,60 +46,43 @@ export interface StreamErrorFault extends FaultWindowBase {
   afterChunks?: number;
 }
 
-/** One entry of a fault schedule: a time window, a hit rate and what to do. */
-export type FaultWindow = StatusFault | ResetFault | HangFault | SlowFault | StreamErrorFault;
-
-const KINDS: readonly FaultKind[] = ['status', 'reset', 'hang', 'slow', 'stream-error'];
-
-/** Checks a schedule once, so a typo fails at `startChaosServer` / `setFaults` rather than mid-test. */
-export function validateFaults(faults: readonly FaultWindow[] | undefined): FaultWindow[] {
-  if (faults === undefined) return [];
-  if (!Array.isArray(faults))
-    throw new TypeError(`chaos server: faults must be an array, got ${String(faults)}`);
-  return faults.map((fault, i) => {
-    const where = `chaos server: faults[${i}]`;
-    if (!fault || !KINDS.includes(fault.kind)) {
-      throw new TypeError(`${where}.kind must be one of ${KINDS.join(', ')}, got ${String(fault?.kind)}`);
-    }
-    const { from = 0, to = Infinity, rate = 1 } = fault;
-    if (!(from >= 0)) throw new TypeError(`${where}.from must be a number >= 0, got ${from}`);
-    if (!(to > from)) throw new TypeError(`${where}.to must be greater than from (${from}), got ${to}`);
-    if (!(rate >= 0 && rate <= 1)) throw new TypeError(`${where}.rate must be between 0 and 1, got ${rate}`);
-    if (
-      fault.kind === 'status' &&
-      !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)
-    ) {
-      throw new TypeError(
-        `${where}.status must be an integer HTTP error status (400..599), got ${fault.status}`,
-      );
-    }
-    if (fault.kind === 'slow' && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) {
-      throw new TypeError(`${where}.delayMs must be a finite number >= 0, got ${fault.delayMs}`);
-    }
-    if (fault.kind === 'stream-error') {
-      const after = fault.afterChunks ?? 2;
-      if (!(Number.isInteger(after) && after >= 0)) {
-        throw new TypeError(`${where}.afterChunks must be an integer >= 0, got ${after}`);
-      }
-    }
-    return { ...fault };
-  });
+/**
+ * Send the 200 headers (and, for a stream, `afterChunks` chunks), then nothing more, never ending
+ * the answer, until the client gives up or the server closes: a stalled body or stream.
+ */
+export interface StallFault extends FaultWindowBase {
+  kind: 'stall';
+  /** Chunks (SSE events) of a streamed answer sent before it stalls. @default 1 */
+  afterChunks?: number;
 }
+
+/** One entry of a fault schedule: a time window, a hit rate and what to do. */
+export type FaultWindow = StatusFault | ResetFault | HangFault | SlowFault | StreamErrorFault | StallFault;
+
+/** A fault window as read by {@link faultsRule}: every default filled in. */
+export type ResolvedFault = Readonly<
+  { from: number; to: number; rate: number; paths: readonly string[] | undefined } & (
+    | { kind: 'status'; status: number; body: unknown }
+    | { kind: 'reset' | 'hang' }
+    | { kind: 'slow'; delayMs: number }
+    | { kind: 'stream-error' | 'stall'; afterChunks: number }
+  )
+>;
 
 /**
  * The first window that hits this request. Each active window draws one number from `random`, in
  * schedule order, so the same seed and the same request sequence give the same faults.
  */
 export function pickFault(
-  faults: readonly FaultWindow[],
+  faults: readonly ResolvedFault[],
   input: { elapsed: number; path: string; streaming: boolean },
   random: () => number,
-): FaultWindow | undefined {
+): ResolvedFault | undefined {
   for (const fault of faults) {
-    if (input.elapsed < (fault.from ?? 0) || input.elapsed >= (fault.to ?? Infinity)) continue;
+    if (input.elapsed < fault.from || input.elapsed >= fault.to) continue;
     if (fault.paths && !fault.paths.includes(input.path)) continue;
     if (fault.kind === 'stream-error' && !input.streaming) continue;
-    if (random() < (fault.rate ?? 1)) return fault;
+    if (random() < fault.rate) return fault;
   }
   return undefined;
 }

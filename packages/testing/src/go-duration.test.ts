@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokenCost, formatGoDuration, mulberry32 } from './index.ts';
+import { formatGoDuration } from './go-duration.ts';
+import { mulberry32 } from './prng.ts';
+import { estimateTokenCost } from './token-cost.ts';
 
 describe('formatGoDuration', () => {
   it.each([

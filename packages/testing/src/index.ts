@@ -4,10 +4,9 @@ export {
   type FaultInjected,
   type FaultInjectionOptions,
   type FaultInjectionStats,
+  type FaultyFetchOptions,
   faultyFetch,
-  type InjectedFault,
   injectFaults,
-  networkError,
 } from './fault-injection.ts';
 export type {
   FaultKind,
@@ -16,12 +15,12 @@ export type {
   HangFault,
   ResetFault,
   SlowFault,
+  StallFault,
   StatusFault,
   StreamErrorFault,
 } from './faults.ts';
-export { formatGoDuration } from './go-duration.ts';
+export { type InjectedFault, networkError } from './injected-faults.ts';
+export { maskKey } from './mask-key.ts';
 export type { OpenAIErrorBody } from './openai-errors.ts';
 export type { ChaosServerOptions } from './options.ts';
-export { mulberry32 } from './prng.ts';
 export type { ChaosCounts, ChaosRequestRecord, ChaosStats, ChaosTimelineBucket } from './stats.ts';
-export { DEFAULT_OUTPUT_ESTIMATE, estimateTokenCost, type TokenCost } from './token-cost.ts';

@@ -1,4 +1,5 @@
 import { formatGoDuration } from './go-duration.ts';
+import { maskKey } from './mask-key.ts';
 
 /** The JSON error envelope OpenAI sends with every non-2xx response. */
 export interface OpenAIErrorBody {
@@ -21,10 +22,8 @@ function body(
 
 /** 401 for a key the server does not accept; the key is masked as OpenAI does. */
 export function invalidApiKeyBody(key: string): OpenAIErrorBody {
-  const masked =
-    key.length > 8 ? `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}` : '********';
   return body(
-    `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
     'invalid_request_error',
     'invalid_api_key',
   );

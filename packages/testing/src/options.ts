@@ -1,17 +1,35 @@
-import { type FaultWindow, validateFaults } from './faults.ts';
+import {
+  boolean,
+  duration,
+  fn,
+  integer,
+  list,
+  number,
+  oneOf,
+  optionError,
+  readOptions,
+  rule,
+  showValue,
+  string,
+} from '@unfazed/core/internal';
+import { faultsRule } from './fault-rules.ts';
+import type { FaultWindow } from './faults.ts';
 import { DEFAULT_OUTPUT_ESTIMATE } from './token-cost.ts';
 
 /** Options of {@link startChaosServer}. Every field is optional. */
 export interface ChaosServerOptions {
-  /** Requests per minute allowed per API key. @default unlimited (no request headers sent) */
+  /** Requests allowed per window (`windowMs`) per API key, an integer >= 1. @default unlimited (no request headers sent) */
   rpm?: number;
-  /** Tokens per minute allowed per API key. @default unlimited (no token headers sent) */
+  /** Tokens allowed per window (`windowMs`) per API key, an integer >= 1. @default unlimited (no token headers sent) */
   tpm?: number;
-  /** Length of a "minute" in ms, so tests can compress time. @default 60_000 */
-  minuteMs?: number;
   /**
-   * Fraction of a minute's budget that may be spent at once: each bucket holds `burst × limit` and
-   * refills `limit` per `minuteMs`, continuously. `burst` above 1 allows saving up. @default 1
+   * Length of the window the limits are per, in ms: OpenAI's minute, compressed in tests. The
+   * buckets refill `rpm` / `tpm` per window, continuously. @default 60_000
+   */
+  windowMs?: number;
+  /**
+   * Fraction of the window's limit the bucket holds, in (0, 1]: what may be spent at once.
+   * OpenAI's bucket holds the whole minute's limit (1). @default 1
    */
   burst?: number;
   /**
@@ -25,7 +43,7 @@ export interface ChaosServerOptions {
   insufficientQuota?: boolean;
   /** The fault schedule; replace it later with `server.setFaults()`. @default [] */
   faults?: readonly FaultWindow[];
-  /** Seed of the PRNG that decides which requests a fault window hits. @default 1 */
+  /** Seed (an integer) of the PRNG that decides which requests a fault window hits. @default 1 */
   seed?: number;
   /** A fixed delay before every answer, in ms (real time). @default 0 */
   latencyMs?: number;
@@ -49,95 +67,67 @@ export interface ChaosServerOptions {
   port?: number;
 }
 
+const KEYS = 'an array of keys (strings) or a function';
+const keyList = list(string({ secret: true }));
+
+type KeyCheck = (key: string) => boolean;
+
+const keysRule = rule<KeyCheck, { default: KeyCheck }>(
+  KEYS,
+  (value, place) => {
+    if (typeof value === 'function') return value as KeyCheck;
+    if (!Array.isArray(value)) throw optionError({ ...place, secret: true }, KEYS, value);
+    const set = new Set(keyList.read(value, place));
+    return (key) => set.has(key);
+  },
+  { default: (key: string) => key.startsWith('sk-') && key.length > 3 },
+);
+
+const schema = {
+  rpm: integer({ min: 1 }),
+  tpm: integer({ min: 1 }),
+  windowMs: duration({ above: 0, default: 60_000 }),
+  burst: number({ above: 0, max: 1, default: 1 }),
+  retryAfter: oneOf(['none', 'seconds', 'ms', 'both'] as const, { default: 'none' }),
+  keys: keysRule,
+  insufficientQuota: boolean({ default: false }),
+  faults: faultsRule,
+  seed: integer({ default: 1 }),
+  latencyMs: duration({ default: 0 }),
+  chunkDelayMs: duration({ default: 0 }),
+  defaultOutputTokens: integer({ min: 0, default: DEFAULT_OUTPUT_ESTIMATE }),
+  embeddingDimensions: integer({ min: 1, max: 4096, default: 16 }),
+  statsIntervalMs: duration({ above: 0, default: 1_000 }),
+  maxLogEntries: integer({ min: 1, default: 10_000 }),
+  now: fn<() => number, { default: () => number }>({ default: () => performance.now() }),
+  port: integer({ min: 0, max: 65_535, default: 0 }),
+};
+
 /** Options after validation, with defaults filled in. */
-export interface ResolvedOptions {
-  rpm: number | undefined;
-  tpm: number | undefined;
-  minuteMs: number;
-  burst: number;
-  retryAfter: 'none' | 'seconds' | 'ms' | 'both';
-  acceptKey: (key: string) => boolean;
-  insufficientQuota: boolean;
-  faults: FaultWindow[];
-  seed: number;
-  latencyMs: number;
-  chunkDelayMs: number;
-  defaultOutputTokens: number;
-  embeddingDimensions: number;
-  statsIntervalMs: number;
-  maxLogEntries: number;
-  now: () => number;
-  port: number;
-}
+export type ResolvedOptions = ReturnType<typeof resolveOptions>;
 
-function check(name: string, value: number, ok: boolean, rule: string): number {
-  if (!ok) throw new TypeError(`chaos server: ${name} must be ${rule}, got ${value}`);
-  return value;
-}
-
-/** Validates options once, naming the option and value in any `TypeError`. */
-export function resolveOptions(options: ChaosServerOptions = {}): ResolvedOptions {
-  const { rpm, tpm } = options;
-  const minuteMs = options.minuteMs ?? 60_000;
-  const burst = options.burst ?? 1;
-  check('minuteMs', minuteMs, Number.isFinite(minuteMs) && minuteMs > 0, 'a finite number > 0');
-  check('burst', burst, Number.isFinite(burst) && burst > 0, 'a finite number > 0');
-  if (rpm !== undefined)
-    check('rpm', rpm, Number.isFinite(rpm) && rpm * burst >= 1, 'a finite number with rpm × burst >= 1');
-  if (tpm !== undefined)
-    check('tpm', tpm, Number.isFinite(tpm) && tpm * burst >= 1, 'a finite number with tpm × burst >= 1');
-  const retryAfter = options.retryAfter ?? 'none';
-  if (!['none', 'seconds', 'ms', 'both'].includes(retryAfter)) {
+/** Reads the options once, through core's one options helper. */
+export function resolveOptions(options: unknown) {
+  // A renamed option gets its new name, not a guess (`minuteMs` is nowhere near `windowMs`).
+  const renamed = (options as { minuteMs?: unknown } | null | undefined)?.minuteMs;
+  if (renamed !== undefined) {
     throw new TypeError(
-      `chaos server: retryAfter must be 'none', 'seconds', 'ms' or 'both', got ${String(retryAfter)}`,
+      `startChaosServer: minuteMs is not an option (renamed windowMs), got ${showValue(renamed)}`,
     );
   }
-  const { keys } = options;
-  let acceptKey: (key: string) => boolean;
-  if (keys === undefined) acceptKey = (key) => key.startsWith('sk-') && key.length > 3;
-  else if (typeof keys === 'function') acceptKey = keys;
-  else if (Array.isArray(keys)) {
-    const set = new Set(keys);
-    acceptKey = (key) => set.has(key);
-  } else
-    throw new TypeError(`chaos server: keys must be an array of strings or a function, got ${String(keys)}`);
-  const nonNegative = (name: string, value: number) =>
-    check(name, value, Number.isFinite(value) && value >= 0, 'a finite number >= 0');
-  const positiveInt = (name: string, value: number) =>
-    check(name, value, Number.isInteger(value) && value > 0, 'an integer > 0');
-  const now = options.now ?? (() => performance.now());
-  if (typeof now !== 'function')
-    throw new TypeError(`chaos server: now must be a function, got ${String(now)}`);
-  return {
-    rpm,
-    tpm,
-    minuteMs,
-    burst,
-    retryAfter,
-    acceptKey,
-    insufficientQuota: options.insufficientQuota ?? false,
-    faults: validateFaults(options.faults),
-    seed: check('seed', options.seed ?? 1, Number.isFinite(options.seed ?? 1), 'a finite number'),
-    latencyMs: nonNegative('latencyMs', options.latencyMs ?? 0),
-    chunkDelayMs: nonNegative('chunkDelayMs', options.chunkDelayMs ?? 0),
-    defaultOutputTokens: nonNegative(
-      'defaultOutputTokens',
-      options.defaultOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE,
-    ),
-    embeddingDimensions: positiveInt('embeddingDimensions', options.embeddingDimensions ?? 16),
-    statsIntervalMs: check(
-      'statsIntervalMs',
-      options.statsIntervalMs ?? 1000,
-      (options.statsIntervalMs ?? 1000) > 0,
-      'a number > 0',
-    ),
-    maxLogEntries: positiveInt('maxLogEntries', options.maxLogEntries ?? 10_000),
-    now,
-    port: check(
-      'port',
-      options.port ?? 0,
-      Number.isInteger(options.port ?? 0) && (options.port ?? 0) >= 0,
-      'an integer >= 0',
-    ),
-  };
+  const o = readOptions('startChaosServer', options, schema);
+  // A bucket that holds less than one request (or token) would refuse everything, forever.
+  for (const name of ['rpm', 'tpm'] as const) {
+    const limit = o[name];
+    if (limit !== undefined && limit * o.burst < 1) {
+      throw optionError(
+        { owner: 'startChaosServer', path: name },
+        `an integer with ${name} × burst >= 1`,
+        limit,
+        `burst is ${o.burst}`,
+      );
+    }
+  }
+  const { keys: acceptKey, ...rest } = o;
+  return { ...rest, acceptKey };
 }

@@ -4,7 +4,7 @@ import { formatGoDuration } from './go-duration.ts';
 export interface LimiterSettings {
   rpm: number | undefined;
   tpm: number | undefined;
-  minuteMs: number;
+  windowMs: number;
   burst: number;
 }
 
@@ -15,7 +15,7 @@ export type LimitDecision =
       ok: false;
       /** `too-large`: the token cost exceeds what the TPM bucket can ever hold. */
       reason: 'requests' | 'tokens' | 'too-large';
-      /** Limit per minute of the dimension that refused. */
+      /** Limit per window of the dimension that refused. */
       limit: number;
       /** How much of the bucket is spent right now (what OpenAI calls "Used"). */
       used: number;
@@ -58,7 +58,8 @@ interface KeyState {
 
 /**
  * Token buckets per API key for RPM and TPM with continuous refill: capacity `burst × limit`,
- * refilling `limit` per `minuteMs`. Refused requests spend nothing. Time comes from the caller.
+ * refilling `limit` per `windowMs`. Refused requests spend nothing. Time comes from the caller.
+ * Keys are the raw API keys, held in memory only (never in stats or messages).
  */
 export class RateLimiter {
   readonly #settings: LimiterSettings;
@@ -107,10 +108,10 @@ export class RateLimiter {
   #state(key: string, now: number): KeyState {
     let state = this.#keys.get(key);
     if (!state) {
-      const { rpm, tpm, minuteMs, burst } = this.#settings;
+      const { rpm, tpm, windowMs, burst } = this.#settings;
       state = {
-        requests: rpm === undefined ? undefined : new Bucket(rpm, burst * rpm, rpm / minuteMs, now),
-        tokens: tpm === undefined ? undefined : new Bucket(tpm, burst * tpm, tpm / minuteMs, now),
+        requests: rpm === undefined ? undefined : new Bucket(rpm, burst * rpm, rpm / windowMs, now),
+        tokens: tpm === undefined ? undefined : new Bucket(tpm, burst * tpm, tpm / windowMs, now),
       };
       this.#keys.set(key, state);
     }

@@ -1,6 +1,14 @@
 import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChaosServer, type ChaosServerOptions, startChaosServer, VirtualClock } from './index.ts';
+import {
+  type ChaosServer,
+  type ChaosServerOptions,
+  maskKey,
+  startChaosServer,
+  VirtualClock,
+} from './index.ts';
+
+const KEY = 'sk-test-0123456789abcdef';
 
 let server: ChaosServer | undefined;
 afterEach(async () => {
@@ -10,7 +18,7 @@ afterEach(async () => {
 
 async function start(options?: ChaosServerOptions) {
   server = await startChaosServer(options);
-  const client = new OpenAI({ apiKey: 'sk-test', baseURL: server.url, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0 });
   return { server, client };
 }
 
@@ -114,21 +122,26 @@ describe('RPM and TPM per API key', () => {
     expect((await failure(ask(client, 0))).type).toBe('requests');
     const stats = server.stats();
     expect(stats.byStatus).toEqual({ 200: 3, 429: 5 });
-    expect(stats.byKey['sk-test']?.tokens).toBe(80 + 20 + 50);
+    expect(stats.byKey[maskKey(KEY)]?.tokens).toBe(80 + 20 + 50);
   });
 
   it('keeps separate buckets per API key', async () => {
     const { client, server } = await start({ rpm: 1 });
-    const other = new OpenAI({ apiKey: 'sk-other', baseURL: server.url, maxRetries: 0 });
+    const otherKey = 'sk-other-0123456789abcdef';
+    const other = new OpenAI({ apiKey: otherKey, baseURL: server.url, maxRetries: 0 });
     await ask(client);
     await expect(ask(other)).resolves.toBeDefined();
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
-    expect(server.stats().byKey['sk-other']?.byStatus).toEqual({ 200: 1 });
-    expect(server.stats().byKey['sk-test']?.byStatus).toEqual({ 200: 1, 429: 1 });
+    // Two keys that mask alike still get two buckets: the limiter keys on the raw key.
+    const twin = new OpenAI({ apiKey: 'sk-te-different-key-cdef', baseURL: server.url, maxRetries: 0 });
+    expect(maskKey('sk-te-different-key-cdef')).toBe(maskKey(KEY));
+    await expect(ask(twin)).resolves.toBeDefined();
+    expect(server.stats().byKey[maskKey(otherKey)]?.byStatus).toEqual({ 200: 1 });
+    expect(server.stats().byKey[maskKey(KEY)]?.byStatus).toEqual({ 200: 2, 429: 1 });
   });
 
   it('refills continuously over a compressed minute (real time)', async () => {
-    const { client } = await start({ rpm: 2, minuteMs: 300 });
+    const { client } = await start({ rpm: 2, windowMs: 300 });
     await ask(client);
     await ask(client);
     const error = await failure(ask(client));
@@ -141,7 +154,22 @@ describe('RPM and TPM per API key', () => {
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
   });
 
-  it('limits bursts to a fraction of the minute budget', async () => {
+  it('makes windowMs the length of the window the limits are per', async () => {
+    const clock = new VirtualClock();
+    const { client } = await start({ rpm: 2, windowMs: 10_000, now: () => clock.now() });
+    const { response } = await ask(client).withResponse();
+    expect(response.headers.get('x-ratelimit-reset-requests')).toBe('5s'); // one request back per 5 s
+    await ask(client);
+    const error = await failure(ask(client));
+    expect(error.message).toContain('Limit 2, Used 2, Requested 1. Please try again in 5s.');
+    expect(error.headers?.get('x-ratelimit-reset-requests')).toBe('10s');
+    await clock.advance(4_999);
+    expect((await failure(ask(client))).type).toBe('requests');
+    await clock.advance(1);
+    await expect(ask(client)).resolves.toBeDefined();
+  });
+
+  it('limits bursts to a fraction of the window limit', async () => {
     const clock = new VirtualClock();
     const { client } = await start({ rpm: 10, burst: 0.2, now: () => clock.now() });
     const { response } = await ask(client).withResponse();
@@ -150,7 +178,7 @@ describe('RPM and TPM per API key', () => {
     await ask(client);
     const error = await failure(ask(client));
     expect(error.message).toContain('Limit 10, Used 2, Requested 1. Please try again in 6s.');
-    await clock.advance(60_000); // a full minute refills only up to the burst capacity of 2
+    await clock.advance(60_000); // a whole window refills only up to the burst capacity of 2
     await ask(client);
     await ask(client);
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.RateLimitError);

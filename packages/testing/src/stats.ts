@@ -4,7 +4,10 @@ import type { FaultKind } from './faults.ts';
 export interface ChaosRequestRecord {
   /** Arrival, in ms since the server started (or was last `reset()`), on the server's clock. */
   time: number;
-  /** The API key (the `Bearer` token), or `''` when none was sent. */
+  /**
+   * The API key (the `Bearer` token) masked as OpenAI masks it (`sk-ab***…wxyz`, see `maskKey`),
+   * or `''` when none was sent. The raw key is never kept.
+   */
   key: string;
   /** e.g. `/v1/chat/completions`. */
   path: string;
@@ -16,6 +19,10 @@ export interface ChaosRequestRecord {
   requestId: string;
   /** Whether the client asked for a stream. */
   stream: boolean;
+  /** The request body's `model`, when it sent one. */
+  model?: string;
+  /** The `x-client-request-id` request header, when the client sent one. */
+  clientRequestId?: string;
   /** The injected fault, if one hit this request. */
   fault?: FaultKind;
   /** For 429s: which limit refused it. */
@@ -43,6 +50,7 @@ export interface ChaosTimelineBucket extends ChaosCounts {
 
 /** A snapshot of everything the chaos server counted since it started or was last reset. */
 export interface ChaosStats extends ChaosCounts {
+  /** Counts per API key, under the masked key (`maskKey(apiKey)`). */
   byKey: Record<string, ChaosCounts>;
   byPath: Record<string, ChaosCounts>;
   /** Counts per `intervalMs` slice of time, from 0 to the last request, empty slices included. */

@@ -70,7 +70,7 @@ async function redisRows(): Promise<Row[]> {
       ],
       [
         'unfazed redisStore.acquire alone',
-        () => store.acquire({ key: 'bench', cost: { requests: 1, tokens: 200 }, spec, now: 0 }),
+        () => store.acquire({ key: 'bench', cost: { requests: 1, tokens: 200 }, spec, now: 0, maxWaitMs: 0 }),
       ],
       ['rate-limiter-flexible RateLimiterRedis (one limiter)', () => rlfOne.consume('bench', 1)],
       ['rate-limiter-flexible RateLimiterUnion (RPM + TPM)', () => rlfUnion.consume('bench', 1)],
@@ -109,7 +109,7 @@ async function memoryRows(): Promise<Row[]> {
   const bench = new Bench({ time: 1_000 });
   bench
     .add('memoryStore.acquire', async () => {
-      await store.acquire({ key: 'k', cost, spec, now: now++ });
+      await store.acquire({ key: 'k', cost, spec, now: now++, maxWaitMs: 0 });
     })
     .add('rateLimit, memoryStore, through pipeline.execute', async () => {
       await limited.execute(async () => 1, { request: body, key: 'k' });

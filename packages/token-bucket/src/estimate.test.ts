@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, outputTokens } from './estimate.ts';
-import { KeyedMap } from './keyed-map.ts';
 import { memoryStore } from './memory-store.ts';
 import { tokenizerEstimator } from './tokenizer.ts';
 
@@ -106,29 +105,21 @@ describe('tokenizerEstimator', () => {
 });
 
 describe('bounded state', () => {
-  it('KeyedMap drops idle entries lazily and the least recently used beyond maxKeys', () => {
-    const map = new KeyedMap<number>(3);
-    map.set('a', 1, 100, 0);
-    map.set('b', 2, 1_000, 0);
-    map.set('c', 3, 1_000, 0);
-    expect(map.get('a', 99)).toBe(1);
-    expect(map.get('a', 100)).toBeUndefined();
-    map.set('d', 4, 1_000, 0);
-    map.set('e', 5, 1_000, 0);
-    expect(map.size).toBe(3);
-    expect(map.get('b', 0)).toBeUndefined();
-    expect(map.get('e', 0)).toBe(5);
-  });
-
   it('the memory store forgets a key once its buckets are full again, and bounds the key count', async () => {
     const store = memoryStore({ maxKeys: 2 });
     const spec = { requests: { limit: 2, capacity: 1, ratePerMs: 1 / 1_000 } };
     const cost = { requests: 1, tokens: 0 };
-    expect((await store.acquire({ key: 'a', cost, spec, now: 0 })).admitted).toBe(true);
-    expect((await store.acquire({ key: 'a', cost, spec, now: 0 })).admitted).toBe(false);
-    await store.acquire({ key: 'b', cost, spec, now: 0 });
-    await store.acquire({ key: 'c', cost, spec, now: 0 }); // evicts 'a' (least recently used)
-    expect((await store.acquire({ key: 'a', cost, spec, now: 0 })).admitted).toBe(true);
+    const ask = (key: string) => store.acquire({ key, cost, spec, now: 0, maxWaitMs: 0 });
+    expect((await ask('a')).admitted).toBe(true);
+    expect((await ask('a')).admitted).toBe(false);
+    await ask('b');
+    await ask('c'); // evicts 'a' (least recently used)
+    expect((await ask('a')).admitted).toBe(true);
     expect(() => memoryStore({ maxKeys: 0 })).toThrow(/memoryStore: maxKeys must be an integer >= 1, got 0/);
+    // Once full again the key holds nothing: it is forgotten (one request refills in 1 s, two in 2 s).
+    const idle = memoryStore();
+    await idle.acquire({ key: 'x', cost, spec, now: 0, maxWaitMs: 0 });
+    expect((await idle.inspect('x', spec, 1_000)).requests?.admitted).toBe(1);
+    expect((await idle.inspect('x', spec, 2_001)).requests?.admitted).toBe(0);
   });
 });

@@ -1,84 +1,89 @@
+import type { Category, Reason, RetryAfterSource } from '@unfazed/classify';
 import type { EventBase } from '@unfazed/core';
 import type { WaitReason } from './store.ts';
 
 declare module '@unfazed/core' {
   interface ResilienceEventMap {
-    'rate-limit.wait': RateLimitWaitEvent;
-    'rate-limit.reject': RateLimitRejectEvent;
-    'rate-limit.cooldown': RateLimitCooldownEvent;
-    'rate-limit.reconcile': RateLimitReconcileEvent;
-    'rate-limit.store-fallback': RateLimitStoreFallbackEvent;
+    'rate-limit.queued': RateLimitQueuedEvent;
+    'rate-limit.rejected': RateLimitRejectedEvent;
+    'rate-limit.cooldown-started': RateLimitCooldownStartedEvent;
+    'rate-limit.reconciled': RateLimitReconciledEvent;
+    'rate-limit.limits-learned': RateLimitLimitsLearnedEvent;
+    'rate-limit.store-failed': RateLimitStoreFailedEvent;
     'rate-limit.store-recovered': RateLimitStoreRecoveredEvent;
-    'rate-limit.limits': RateLimitLimitsEvent;
   }
 }
 
-/** A call joined the queue for its key, because there was not enough quota (or a cooldown runs). */
-export interface RateLimitWaitEvent extends EventBase {
-  type: 'rate-limit.wait';
-  /** Expected wait: until the head of the queue is next tried (the call may wait longer behind others). */
-  waitMs: number;
-  reason: WaitReason;
-  /** Calls queued on this key in this process, this one included. */
-  queued: number;
-  requests: number;
-  tokens: number;
+/** A call waits for quota (or for a cooldown to end): it has its reservation and leaves after `waitMs`. */
+export interface RateLimitQueuedEvent extends EventBase {
+  readonly type: 'rate-limit.queued';
+  /** The whole expected wait, every reservation ahead of it counted. */
+  readonly waitMs: number;
+  readonly why: WaitReason;
+  readonly requests: number;
+  readonly tokens: number;
 }
 
-/** A call failed at once: it waits too long (`'wait'`) or can never fit (`'too-large'`). */
-export interface RateLimitRejectEvent extends EventBase {
-  type: 'rate-limit.reject';
-  reason: 'wait' | 'too-large';
-  /** For `'wait'`: when quota is expected back. */
-  retryAfterMs?: number;
-  requests: number;
-  tokens: number;
+/** A call failed at once: it could not be served in time (`wait-too-long`), or can never fit (`too-large`). */
+export interface RateLimitRejectedEvent extends EventBase {
+  readonly type: 'rate-limit.rejected';
+  readonly why: 'wait-too-long' | 'too-large';
+  /** For `wait-too-long`: when quota is expected back, in ms. */
+  readonly retryAfterMs: number | undefined;
+  readonly requests: number;
+  readonly tokens: number;
 }
 
 /** The server answered 429: every call on the key pauses for `cooldownMs` (in every process, with Redis). */
-export interface RateLimitCooldownEvent extends EventBase {
-  type: 'rate-limit.cooldown';
-  cooldownMs: number;
-  /** Where the pause came from: the server's `retry-after` / reset headers, or the `cooldownMs` option. */
-  from: 'server' | 'default';
-  /** classify's reason, e.g. `'rate_limit_tokens'`. */
-  reason: string;
+export interface RateLimitCooldownStartedEvent extends EventBase {
+  readonly type: 'rate-limit.cooldown-started';
+  readonly cooldownMs: number;
+  /** Where the pause came from: the server's hint, or `default` (the `cooldownMs` option). */
+  readonly hintSource: RetryAfterSource | 'default';
+  readonly category: Category;
+  readonly reason: Reason;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
 }
 
-/** After a call, the reservation was corrected (refund > 0 gives back, < 0 charges more). */
-export interface RateLimitReconcileEvent extends EventBase {
-  type: 'rate-limit.reconcile';
-  outcome: 'success' | 'failure';
-  reservedTokens: number;
+/** After a call, its reservation was corrected (refund > 0 gives back, < 0 charges more) and the server's view adopted. */
+export interface RateLimitReconciledEvent extends EventBase {
+  readonly type: 'rate-limit.reconciled';
+  readonly outcome: 'success' | 'failure';
+  readonly reservedTokens: number;
   /** Tokens the server reported in `usage`, when it did. */
-  usedTokens?: number;
-  refundedTokens: number;
-  refundedRequests: number;
+  readonly usedTokens: number | undefined;
+  readonly refundedTokens: number;
+  readonly refundedRequests: number;
   /** What the server's `x-ratelimit-remaining-*` headers said, when present. */
-  remainingRequests?: number;
-  remainingTokens?: number;
+  readonly remainingRequests: number | undefined;
+  readonly remainingTokens: number | undefined;
 }
 
-/** The shared store failed; the limiter now runs on `mode` until it answers again. */
-export interface RateLimitStoreFallbackEvent extends EventBase {
-  type: 'rate-limit.store-fallback';
-  mode: 'local' | 'open' | 'closed';
+/** The server's `x-ratelimit-limit-*` headers set (or changed) the key's limits. */
+export interface RateLimitLimitsLearnedEvent extends EventBase {
+  readonly type: 'rate-limit.limits-learned';
+  /** Requests per window now in force for the key (undefined: not limited). */
+  readonly requests: number | undefined;
+  readonly tokens: number | undefined;
+  /** The server's window, as estimated from its headers. */
+  readonly windowMs: number;
+}
+
+/** The shared store failed; the key (`scope: 'key'`) or every key (`'store'`) now runs on `mode`. */
+export interface RateLimitStoreFailedEvent extends EventBase {
+  readonly type: 'rate-limit.store-failed';
+  readonly mode: 'local' | 'open' | 'closed';
+  readonly scope: 'store' | 'key';
   /** The store error's message (never a credential). */
-  error: string;
+  readonly error: string;
   /** Processes recently seen on the key; in `'local'` mode this process limits itself to 1/processes. */
-  processes: number;
+  readonly processes: number;
 }
 
 /** The shared store answers again after a fallback. */
 export interface RateLimitStoreRecoveredEvent extends EventBase {
-  type: 'rate-limit.store-recovered';
-  downMs: number;
-}
-
-/** The server announced lower limits than configured (`x-ratelimit-limit-*`); the key now uses these. */
-export interface RateLimitLimitsEvent extends EventBase {
-  type: 'rate-limit.limits';
-  /** Requests per window now in force for the key (undefined: not limited). */
-  requests?: number | undefined;
-  tokens?: number | undefined;
+  readonly type: 'rate-limit.store-recovered';
+  readonly downMs: number;
 }

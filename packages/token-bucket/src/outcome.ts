@@ -30,17 +30,17 @@ export function usageOfResult(result: unknown): Usage | undefined {
 }
 
 /**
- * What a failed call gives back of its reservation:
- * - it never reached the server (a failure the pipeline made itself other than a timeout, such
- *   as an open circuit or a full bulkhead; or a connection that could not be opened): everything;
+ * What a failed call gives back of its reservation, by classify's verdict:
+ * - it never reached the server (the pipeline refused it inside the limiter: an open circuit, a
+ *   full bulkhead; or a connection that could not be opened): everything;
  * - the server answered with an error status (4xx/5xx): its tokens, not its request, since
  *   OpenAI counts the request but runs no model;
  * - anything else (timeouts, resets mid-call, aborts): nothing, since the server may be working on it.
  */
 export function refundOnFailure(err: unknown, c: Classification): 'all' | 'tokens' | 'none' {
   if (c.status !== undefined) return 'tokens';
-  const own = ResilienceError.find(err);
-  if (own && !own.code.includes('TIMEOUT')) return 'all';
+  // A pipeline-made failure other than a timeout never left: classify says which is which.
+  if (ResilienceError.is(err) && c.category !== 'network' && c.category !== 'cancelled') return 'all';
   if (c.category === 'network' && hasCode(err, NOT_SENT_CODES)) return 'all';
   return 'none';
 }

@@ -1,26 +1,52 @@
-import { classify, parseRateLimitHeaders, type RateLimitInfo } from '@unfazed/classify';
+import { type Classification, parseRateLimitHeaders, type RateLimitInfo } from '@unfazed/classify';
+import { classifyFailure } from '@unfazed/classify/internal';
 import {
   type CallContext,
   defineMiddleware,
   lastResponse,
   type Middleware,
+  type Next,
   remainingTime,
-  throwIfAborted,
 } from '@unfazed/core';
+import { forgetResponse, raceAbort, sleepOn, throwIfAborted } from '@unfazed/core/internal';
+import { costOf } from './cost.ts';
 import { RateLimitWaitTooLongError, RequestTooLargeError } from './errors.ts';
 import './events.ts';
 import { LearnedLimits } from './learned-limits.ts';
 import { type RateLimitOptions, resolveOptions } from './options.ts';
 import { refundOnFailure, usageOfResult, usedTokens } from './outcome.ts';
-import type { AcquireInput, Cost, SettleInput, StoreEvent, WaitReason } from './store.ts';
-import { WaiterQueues } from './waiter-queue.ts';
+import type { Admission, BucketSpec, Cost, KeyView, SettleInput, StoreEvent } from './store.ts';
+
+/** What `rateLimit().state(key)` tells about a key. */
+export interface RateLimitState extends KeyView {
+  /** Whether the limits in force came from the server's headers (else: the configured ones). */
+  readonly learned: boolean;
+}
+
+/** A `rateLimit()` middleware, with a look at a key's state. */
+export interface RateLimitMiddleware extends Middleware {
+  /** The limits, levels and cooldown of `key` now (per the `clock` option). */
+  state(key: string): Promise<RateLimitState>;
+}
+
+/** A call that went while the key had no limits (before the server's first answer taught them). */
+const NOT_CHARGED: Admission = { mark: {}, sentAt: 0 };
+/**
+ * How such a call's answer is reported: as if it left before everything charged since (the
+ * counters start at 0 when the limits are learned) and before any other report (older than all).
+ */
+const FIRST_REPORT: Admission = { mark: { requests: 0, tokens: 0 }, sentAt: -1e300 };
+const isEmpty = (spec: BucketSpec) => spec.requests === undefined && spec.tokens === undefined;
 
 /**
- * Keeps calls under a requests-per-minute and a tokens-per-minute limit per `ctx.key`, before
- * the server has to refuse them. Each call reserves its cost in both dimensions at once (or
- * waits, FIFO, up to `maxWaitMs`), then the reservation is corrected from the answer's `usage`,
- * the server's `x-ratelimit-*` headers lower the local view, and a 429 pauses the key for every
- * caller. With `redisStore`, all of it is shared between processes.
+ * Keeps calls under a requests-per-minute and a tokens-per-minute limit per `ctx.key`, before the
+ * server has to refuse them, and uses all of the quota. Each call reserves its cost in both
+ * dimensions at once, behind every reservation already made (in every process, with
+ * `redisStore`), and learns its whole wait at once: a call that cannot be served within
+ * `maxWaitMs` or its deadline fails at once. After the call, `usage` corrects the reservation and
+ * the server's `x-ratelimit-*` headers set the level (in both directions, counting what was sent
+ * since); with no limits configured, they are learned from the first answer. A 429 pauses the key
+ * for every caller.
  *
  * @example
  * const limited = pipeline(rateLimit({ rpm: 500, tpm: 30_000 }));
@@ -34,37 +60,31 @@ import { WaiterQueues } from './waiter-queue.ts';
  *   { request: body, key: 'gpt-4o-mini' },
  * );
  */
-export function rateLimit(options: RateLimitOptions): Middleware {
+export function rateLimit(options?: RateLimitOptions): RateLimitMiddleware {
   const o = resolveOptions(options);
   const { name: source, store } = o;
-  const limits = new LearnedLimits(o.spec, o.burst, o.windowMs);
+  const limits = new LearnedLimits(o.configured, o.windowMs);
+  const mayLimitTokens = o.configured.tokens !== undefined || o.learnFromHeaders;
 
   const storeEvents = (ctx: CallContext) => (event: StoreEvent) => {
     if (event.type === 'fallback') {
       const error = event.error instanceof Error ? event.error.message : String(event.error);
       ctx.emit({
-        type: 'rate-limit.store-fallback',
+        type: 'rate-limit.store-failed',
         source,
         mode: event.mode,
+        scope: event.scope,
         error,
         processes: event.processes,
       });
     } else ctx.emit({ type: 'rate-limit.store-recovered', source, downMs: event.downMs });
   };
-  const acquireInput = (ctx: CallContext, cost: Cost, maxWaitMs = 0): AcquireInput => {
-    const now = ctx.clock.now();
-    return {
-      key: ctx.key,
-      cost,
-      spec: limits.specFor(ctx.key, now),
-      now,
-      maxWaitMs,
-      onEvent: storeEvents(ctx),
-    };
-  };
+
+  // Settles against the limits in force now (the server may have just taught them): a key's
+  // counters do not depend on the spec, so marks from an earlier spec still line up.
   const settle = async (ctx: CallContext, input: Omit<SettleInput, 'key' | 'spec' | 'now' | 'onEvent'>) => {
+    const now = ctx.clock.now();
     try {
-      const now = ctx.clock.now();
       await store.settle({
         ...input,
         key: ctx.key,
@@ -76,168 +96,201 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       // A store must not throw from settle; if one does, the call's outcome still stands.
     }
   };
-  const tooLong = (ctx: CallContext, cost: Cost, retryAfterMs: number, maxWaitMs: number) => {
-    ctx.emit({ type: 'rate-limit.reject', source, reason: 'wait', retryAfterMs, ...cost });
-    return new RateLimitWaitTooLongError({ retryAfterMs, maxWaitMs, key: ctx.key });
-  };
+  const giveBack = (ctx: CallContext, admission: Admission, cost: Cost) =>
+    settle(ctx, { admission, refund: charged(admission, cost) });
 
-  const queues = new WaiterQueues({
-    // The head reserves: charged now for the moment its cost is available, within its deadline.
-    acquire: (w) => store.acquire(acquireInput(w.ctx, w.cost, Math.max(0, w.deadline - w.ctx.clock.now()))),
-    release: (w) => void settle(w.ctx, { refund: w.cost }),
-    tooLong: (w, retryAfterMs) =>
-      tooLong(w.ctx, w.cost, retryAfterMs, Math.max(0, w.deadline - w.ctx.clock.now())),
-  });
-
-  const acquire = async (ctx: CallContext, cost: Cost): Promise<void> => {
-    const allowed = Math.min(o.maxWaitMs, remainingTime(ctx));
-    const pending = queues.pendingWait(ctx.key, ctx.clock.now());
-    let firstWaitMs = 0;
-    let reason: WaitReason = 'requests';
-    if (pending === undefined) {
-      const result = await store.acquire(acquireInput(ctx, cost));
-      if (result.admitted) {
-        if (ctx.signal.aborted) {
-          await settle(ctx, { refund: cost });
-          throwIfAborted(ctx.signal);
-        }
-        return;
-      }
-      if (result.waitMs > allowed) throw tooLong(ctx, cost, result.waitMs, allowed);
-      throwIfAborted(ctx.signal);
-      firstWaitMs = result.waitMs;
-      reason = result.reason;
-      ctx.emit({
-        type: 'rate-limit.wait',
-        source,
-        waitMs: result.waitMs,
-        reason: result.reason,
-        queued: queues.size(ctx.key) + 1,
-        ...cost,
+  // Reserves the call's cost, waiting for it when it comes in time; fails at once when it cannot.
+  const admit = async (ctx: CallContext, cost: Cost): Promise<Admission> => {
+    const waitUntil = ctx.clock.now() + Math.min(o.maxWaitMs, remainingTime(ctx));
+    for (;;) {
+      const now = ctx.clock.now();
+      const spec = limits.specFor(ctx.key, now);
+      if (isEmpty(spec)) return NOT_CHARGED;
+      const allowed = Math.max(0, waitUntil - now);
+      const pending = store.acquire({
+        key: ctx.key,
+        cost,
+        spec,
+        now,
+        maxWaitMs: allowed,
+        onEvent: storeEvents(ctx),
       });
-    } else {
-      if (pending.waitMs > allowed) throw tooLong(ctx, cost, pending.waitMs, allowed);
-      const queued = queues.size(ctx.key) + 1;
-      ctx.emit({
-        type: 'rate-limit.wait',
-        source,
-        waitMs: pending.waitMs,
-        reason: pending.reason,
-        queued,
-        ...cost,
-      });
-    }
-    return queues.wait({ ctx, cost, deadline: ctx.clock.now() + allowed }, firstWaitMs, reason);
-  };
-
-  return defineMiddleware(source, async function rateLimitMiddleware<
-    T,
-  >(ctx: CallContext, next: (ctx: CallContext) => Promise<T>): Promise<T> {
-    throwIfAborted(ctx.signal);
-    const cost: Cost = { requests: 1, tokens: 0 };
-    if (o.estimate) {
-      const estimate = await o.estimate(ctx.request, ctx);
-      if (typeof estimate !== 'number' || !Number.isFinite(estimate) || estimate < 0) {
-        throw new TypeError(`rateLimit: estimate must return a finite number >= 0, got ${String(estimate)}`);
+      let result: Awaited<typeof pending>;
+      try {
+        result = await raceAbort(pending, ctx.signal);
+      } catch (err) {
+        // Aborted while the store was asked: whatever it admits meanwhile is given back.
+        pending.then(
+          (late) => (late.admitted ? giveBack(ctx, late, cost) : undefined),
+          () => {},
+        );
+        throw err;
       }
-      cost.tokens = Math.ceil(estimate);
-      const spec = limits.specFor(ctx.key, ctx.clock.now());
-      if (spec.tokens && cost.tokens > spec.tokens.limit) {
-        ctx.emit({ type: 'rate-limit.reject', source, reason: 'too-large', ...cost });
-        throw new RequestTooLargeError({
-          dimension: 'tokens',
-          cost: cost.tokens,
-          limit: spec.tokens.limit,
+      if (!result.admitted) {
+        ctx.emit({
+          type: 'rate-limit.rejected',
+          source,
+          why: 'wait-too-long',
+          retryAfterMs: result.waitMs,
+          ...cost,
+        });
+        throw new RateLimitWaitTooLongError({
+          retryAfterMs: result.waitMs,
+          maxWaitMs: allowed,
           key: ctx.key,
         });
       }
+      if (result.waitMs <= 0) return result;
+      ctx.emit({ type: 'rate-limit.queued', source, waitMs: result.waitMs, why: result.reason, ...cost });
+      try {
+        await sleepOn(ctx.clock, result.waitMs, ctx.signal);
+      } catch (err) {
+        await giveBack(ctx, result, cost);
+        throw err;
+      }
+      // A cooldown that began while this call slept (another caller met a 429): line up again after it.
+      if (store.cooldownLeft(ctx.key, ctx.clock.now()) <= 0) return result;
+      await giveBack(ctx, result, cost);
     }
-    await acquire(ctx, cost);
+  };
+
+  const learn = (ctx: CallContext, info: RateLimitInfo | undefined) => {
+    if (!o.learnFromHeaders || info === undefined) return;
+    const change = limits.learn(ctx.key, info, ctx.clock.now());
+    if (change) ctx.emit({ type: 'rate-limit.limits-learned', source, ...change });
+  };
+
+  const mw = defineMiddleware(source, async function rateLimit<
+    T,
+  >(ctx: CallContext, next: Next<T>): Promise<T> {
+    throwIfAborted(ctx.signal);
+    const cost = await costOf(ctx, source, o.estimate, mayLimitTokens);
+    const limit = limits.specFor(ctx.key, ctx.clock.now()).tokens?.limit;
+    if (limit !== undefined && cost.tokens > limit) {
+      ctx.emit({ type: 'rate-limit.rejected', source, why: 'too-large', retryAfterMs: undefined, ...cost });
+      throw new RequestTooLargeError({ dimension: 'tokens', cost: cost.tokens, limit, key: ctx.key });
+    }
+    const admission = await admit(ctx, cost);
+    forgetResponse(ctx);
     let result: T;
     try {
       result = await next(ctx);
     } catch (err) {
-      await afterFailure(ctx, cost, err);
+      await afterFailure(ctx, charged(admission, cost), admission, err);
       throw err;
     }
-    await afterSuccess(ctx, cost, result);
+    await afterSuccess(ctx, charged(admission, cost), admission, result);
     return result;
-  });
+  }) as RateLimitMiddleware;
 
-  function learn(ctx: CallContext, headers: RateLimitInfo): void {
-    const learned = limits.learn(ctx.key, headers, ctx.clock.now());
-    if (learned) ctx.emit({ type: 'rate-limit.limits', source, ...learned });
-  }
-
-  async function afterSuccess(ctx: CallContext, cost: Cost, result: unknown): Promise<void> {
+  // `cost` is what was charged: only the dimensions the admission was charged in.
+  async function afterSuccess(ctx: CallContext, cost: Cost, admission: Admission, result: unknown) {
     const info = lastResponse(ctx);
-    const used = o.spec.tokens ? usedTokens(info?.usage ?? usageOfResult(result)) : undefined;
     const headers = o.learnFromHeaders && info?.headers ? parseRateLimitHeaders(info.headers) : undefined;
-    if (headers) learn(ctx, headers);
+    learn(ctx, headers);
+    if (admission === NOT_CHARGED) {
+      const remaining = headers && remainingOf(headers);
+      if (remaining)
+        await settle(ctx, { admission: FIRST_REPORT, refund: { requests: 0, tokens: 0 }, remaining });
+      return;
+    }
+    const used =
+      admission.mark.tokens !== undefined ? usedTokens(info?.usage ?? usageOfResult(result)) : undefined;
     const remaining = headers && remainingOf(headers);
     const refundTokens = used === undefined ? 0 : cost.tokens - used;
     if (refundTokens === 0 && remaining === undefined) return;
-    await settle(ctx, { refund: { requests: 0, tokens: refundTokens }, remaining });
+    await settle(ctx, { admission, refund: { requests: 0, tokens: refundTokens }, remaining });
     ctx.emit({
-      type: 'rate-limit.reconcile',
+      type: 'rate-limit.reconciled',
       source,
       outcome: 'success',
       reservedTokens: cost.tokens,
-      ...(used === undefined ? {} : { usedTokens: used }),
+      usedTokens: used,
       refundedTokens: refundTokens,
       refundedRequests: 0,
-      ...remainingFields(remaining),
+      remainingRequests: remaining?.requests,
+      remainingTokens: remaining?.tokens,
     });
   }
 
-  async function afterFailure(ctx: CallContext, cost: Cost, err: unknown): Promise<void> {
-    const c = classify(err, { now: ctx.clock.now() });
-    const policy = refundOnFailure(err, c);
+  async function afterFailure(ctx: CallContext, cost: Cost, admission: Admission, err: unknown) {
+    const c = classifyFailure(ctx, source, err, o.classify);
+    const recorded = lastResponse(ctx)?.headers;
+    const headers = o.learnFromHeaders
+      ? recorded
+        ? parseRateLimitHeaders(recorded)
+        : c.rateLimit
+      : undefined;
+    learn(ctx, headers);
+    const cooldownMs = cooldownOf(c, o.cooldownMs);
+    if (cooldownMs !== undefined) {
+      ctx.emit({
+        type: 'rate-limit.cooldown-started',
+        source,
+        cooldownMs,
+        hintSource: c.retryAfterMs === undefined ? 'default' : (c.retryAfterSource ?? 'retry-after'),
+        category: c.category,
+        reason: c.reason,
+        status: c.status,
+        code: c.code,
+        requestId: c.requestId,
+      });
+    }
+    const policy = admission === NOT_CHARGED ? 'none' : refundOnFailure(err, c);
     const refund = {
       requests: policy === 'all' ? cost.requests : 0,
       tokens: policy === 'none' ? 0 : cost.tokens,
     };
-    const headers = o.learnFromHeaders ? c.rateLimit : undefined;
-    if (headers) learn(ctx, headers);
     const remaining = headers && remainingOf(headers);
-    let cooldownMs: number | undefined;
-    if (c.status === 429 && c.reason.startsWith('rate_limit')) {
-      cooldownMs = c.retryAfterMs ?? o.cooldownMs;
-      ctx.emit({
-        type: 'rate-limit.cooldown',
-        source,
-        cooldownMs,
-        from: c.retryAfterMs === undefined ? 'default' : 'server',
-        reason: c.reason,
-      });
-    }
-    if (refund.requests === 0 && refund.tokens === 0 && remaining === undefined && !cooldownMs) return;
-    await settle(ctx, { refund, remaining, cooldownMs });
+    if (refund.requests === 0 && refund.tokens === 0 && remaining === undefined && cooldownMs === undefined)
+      return;
+    await settle(ctx, {
+      admission: admission === NOT_CHARGED ? FIRST_REPORT : admission,
+      refund,
+      remaining,
+      cooldownMs,
+    });
+    if (admission === NOT_CHARGED) return;
     ctx.emit({
-      type: 'rate-limit.reconcile',
+      type: 'rate-limit.reconciled',
       source,
       outcome: 'failure',
       reservedTokens: cost.tokens,
+      usedTokens: undefined,
       refundedTokens: refund.tokens,
       refundedRequests: refund.requests,
-      ...remainingFields(remaining),
+      remainingRequests: remaining?.requests,
+      remainingTokens: remaining?.tokens,
     });
   }
+
+  return Object.defineProperty(mw, 'state', {
+    value: async (key: string): Promise<RateLimitState> => {
+      const now = o.clock.now();
+      const spec = limits.specFor(key, now);
+      const view = await store.inspect(key, spec, now);
+      return { ...view, learned: spec !== o.configured };
+    },
+  });
 }
 
-type Remaining = { requests?: number | undefined; tokens?: number | undefined };
+/** The part of `cost` an admission was charged (a dimension not limited then was not). */
+function charged(admission: Admission, cost: Cost): Cost {
+  return {
+    requests: admission.mark.requests === undefined ? 0 : cost.requests,
+    tokens: admission.mark.tokens === undefined ? 0 : cost.tokens,
+  };
+}
 
-function remainingOf(info: { remainingRequests?: number; remainingTokens?: number }): Remaining | undefined {
+/** A 429 that is a rate limit pauses the key: for the server's hint, else the default. */
+function cooldownOf(c: Classification, fallbackMs: number): number | undefined {
+  if (c.status !== 429 || c.category !== 'transient') return undefined;
+  return c.retryAfterMs ?? fallbackMs;
+}
+
+type Remaining = { requests: number | undefined; tokens: number | undefined };
+
+function remainingOf(info: RateLimitInfo): Remaining | undefined {
   if (info.remainingRequests === undefined && info.remainingTokens === undefined) return undefined;
   return { requests: info.remainingRequests, tokens: info.remainingTokens };
-}
-
-function remainingFields(remaining: Remaining | undefined): {
-  remainingRequests?: number;
-  remainingTokens?: number;
-} {
-  const fields: { remainingRequests?: number; remainingTokens?: number } = {};
-  if (remaining?.requests !== undefined) fields.remainingRequests = remaining.requests;
-  if (remaining?.tokens !== undefined) fields.remainingTokens = remaining.tokens;
-  return fields;
 }

@@ -1,3 +1,4 @@
+import { KeyedMap } from '@unfazed/core/internal';
 import { RateLimitStoreError } from './errors.ts';
 import type {
   AcquireInput,
@@ -8,21 +9,13 @@ import type {
   StoreEvent,
 } from './store.ts';
 
-/** Decides, per operation, between the shared store and the local stand-in while it is down. */
-export interface StoreFallback {
-  /**
-   * The shared store's answer while it is up (`remote` is called, and its promise returned as it
-   * is: no extra promise on the hot path), the local stand-in's while it is down.
-   */
-  acquire(input: AcquireInput, remote: () => Promise<AcquireResult>): Promise<AcquireResult>;
-  /** The shared store failed `input`'s acquire with `err`: answer it locally (or per the mode). */
-  recover(input: AcquireInput, err: unknown): Promise<AcquireResult>;
-  settle(input: SettleInput, remote: () => Promise<void>): Promise<void>;
-}
+/** What to do while the shared store does not answer. */
+export type StoreErrorMode = 'local' | 'open' | 'closed';
 
 interface FallbackOptions {
-  mode: 'local' | 'open' | 'closed';
+  mode: StoreErrorMode;
   probeIntervalMs: number;
+  maxKeys: number;
   local: LimiterStore;
   /** Processes recently seen on a key; the local bucket gets 1/n of the limit. */
   processesFor: (key: string, now: number) => number;
@@ -31,92 +24,125 @@ interface FallbackOptions {
 }
 
 /**
- * Fails over to a local bucket when the shared store errs or times out, and back when it answers.
- * While down, every call is served locally at once, and at most one probe per `probeIntervalMs`
- * (started lazily by a call, never awaited by it, no timer of its own) checks whether the store
- * is back. So a dead store costs a call at most one timeout, when it first fails.
+ * Serves calls locally while the shared store is down, or while one key of it is broken, and
+ * notices when it is back.
+ *
+ * - Store-wide (a timeout, a lost connection): every key is served locally at once; at most one
+ *   probe per `probeIntervalMs` (started lazily by a call, never awaited by it, no timer of its
+ *   own) checks whether the store answers again. A dead store costs a call at most one timeout.
+ * - One key (Redis answered with an error for it, e.g. a value of the wrong type under its name):
+ *   only that key is served locally, for `probeIntervalMs`, then tried again. Healthy keys keep
+ *   the shared store.
  */
-export function storeFallback(options: FallbackOptions): StoreFallback {
-  let downSince: number | undefined;
-  let nextProbeAt = 0;
-  let lastError: unknown;
+export class StoreFallback {
+  readonly #o: FallbackOptions;
+  #downSince: number | undefined;
+  #nextProbeAt = 0;
+  #lastError: unknown;
+  /** Keys served locally because the store answered them with an error, until the expiry. */
+  readonly #broken: KeyedMap<true>;
+  /** Keys whose local bucket was started empty during this outage (done once the promise settles). */
+  #started: KeyedMap<Promise<void>>;
 
-  const fail = (err: unknown, input: AcquireInput | SettleInput) => {
-    lastError = err;
-    nextProbeAt = input.now + options.probeIntervalMs;
-    if (downSince !== undefined) return;
-    downSince = input.now;
-    const processes = options.processesFor(input.key, input.now);
-    input.onEvent?.({ type: 'fallback', mode: options.mode, error: err, processes });
-  };
+  constructor(options: FallbackOptions) {
+    this.#o = options;
+    this.#broken = new KeyedMap({ maxKeys: options.maxKeys });
+    this.#started = new KeyedMap({ maxKeys: options.maxKeys });
+  }
 
-  const maybeProbe = (now: number, onEvent: ((event: StoreEvent) => void) | undefined) => {
-    if (now < nextProbeAt) return;
-    nextProbeAt = now + options.probeIntervalMs;
-    options.probe().then(
+  /** Whether `key` is served locally now (the store is down, or the key is broken). */
+  isLocal(key: string, now: number): boolean {
+    return this.#downSince !== undefined || this.#broken.peek(key, now) !== undefined;
+  }
+
+  /**
+   * Like {@link isLocal}, for an operation about to run: while the store is down, it may also
+   * start the probe, whose news (`recovered`) goes to `onEvent`.
+   */
+  route(key: string, now: number, onEvent: ((event: StoreEvent) => void) | undefined): 'local' | 'shared' {
+    if (this.#downSince !== undefined) {
+      this.#maybeProbe(now, onEvent);
+      return 'local';
+    }
+    return this.#broken.get(key, now) !== undefined ? 'local' : 'shared';
+  }
+
+  /** The shared store failed `input`: note it (once per outage or broken key) and say so. */
+  failed(input: AcquireInput | SettleInput, err: unknown, scope: 'store' | 'key'): void {
+    this.#lastError = err;
+    const tell = (s: 'store' | 'key') => {
+      const processes = this.#o.processesFor(input.key, input.now);
+      input.onEvent?.({ type: 'fallback', mode: this.#o.mode, scope: s, error: err, processes });
+    };
+    if (scope === 'key') {
+      if (this.#broken.get(input.key, input.now) === undefined) tell('key');
+      this.#broken.set(input.key, true, input.now, input.now + this.#o.probeIntervalMs);
+      return;
+    }
+    this.#nextProbeAt = input.now + this.#o.probeIntervalMs;
+    if (this.#downSince !== undefined) return;
+    this.#downSince = input.now;
+    tell('store');
+  }
+
+  /** Answers an acquire locally, per the mode. */
+  async acquire(input: AcquireInput): Promise<AcquireResult> {
+    const { mode } = this.#o;
+    if (mode === 'open')
+      return { admitted: true, waitMs: 0, reason: 'requests', mark: {}, sentAt: input.now, local: true };
+    if (mode === 'closed') throw new RateLimitStoreError({ key: input.key, cause: this.#lastError });
+    const spec = this.#share(input.spec, input.key, input.now);
+    let started = this.#started.get(input.key, input.now);
+    if (started === undefined) {
+      // What the shared store admitted lately is unknown here: start empty, not full, so the
+      // switch cannot add a burst on top of it. Calls that come meanwhile wait for that.
+      started = this.#empty(input.key, spec, input.now).catch(() => {});
+      this.#started.set(input.key, started, input.now);
+    }
+    await started;
+    const result = await this.#o.local.acquire({ ...input, spec });
+    return result.admitted ? { ...result, local: true } : result;
+  }
+
+  /** Applies a settle locally (for admissions made locally, or while the store is down). */
+  async settle(input: SettleInput): Promise<void> {
+    if (this.#o.mode !== 'local') return;
+    const share = Math.max(1, this.#o.processesFor(input.key, input.now));
+    const r = input.remaining;
+    const remaining = r && {
+      requests: r.requests === undefined ? undefined : r.requests / share,
+      tokens: r.tokens === undefined ? undefined : r.tokens / share,
+    };
+    await this.#o.local.settle({ ...input, spec: this.#share(input.spec, input.key, input.now), remaining });
+  }
+
+  #share(spec: BucketSpec, key: string, now: number): BucketSpec {
+    const share = Math.max(1, this.#o.processesFor(key, now));
+    if (share === 1) return spec;
+    const part = (d: BucketSpec['requests']) =>
+      d && { limit: d.limit / share, capacity: d.capacity / share, ratePerMs: d.ratePerMs / share };
+    return { requests: part(spec.requests), tokens: part(spec.tokens) };
+  }
+
+  async #empty(key: string, spec: BucketSpec, now: number): Promise<void> {
+    const view = await this.#o.local.inspect(key, spec, now);
+    const refund = { requests: -(view.requests?.level ?? 0), tokens: -(view.tokens?.level ?? 0) };
+    await this.#o.local.settle({ key, spec, now, admission: { mark: {}, sentAt: now }, refund });
+  }
+
+  #maybeProbe(now: number, onEvent: ((event: StoreEvent) => void) | undefined): void {
+    if (now < this.#nextProbeAt) return;
+    this.#nextProbeAt = now + this.#o.probeIntervalMs;
+    this.#o.probe().then(
       () => {
-        if (downSince === undefined) return;
-        onEvent?.({ type: 'recovered', downMs: Math.max(0, now - downSince) });
-        downSince = undefined;
-        started.clear();
+        if (this.#downSince === undefined) return;
+        onEvent?.({ type: 'recovered', downMs: Math.max(0, now - this.#downSince) });
+        this.#downSince = undefined;
+        this.#started = new KeyedMap({ maxKeys: this.#o.maxKeys });
       },
       (err: unknown) => {
-        lastError = err;
+        this.#lastError = err;
       },
     );
-  };
-
-  /** Keys whose local bucket was started empty during this outage. */
-  const started = new Set<string>();
-  const local = async (input: AcquireInput, err: unknown): Promise<AcquireResult> => {
-    if (options.mode === 'open') return { admitted: true, waitMs: 0 };
-    if (options.mode === 'closed') throw new RateLimitStoreError({ key: input.key, cause: err });
-    const share = Math.max(1, options.processesFor(input.key, input.now));
-    const spec = scale(input.spec, share);
-    if (!started.has(input.key)) {
-      // What the shared store admitted lately is unknown here: start empty, not full, so the
-      // switch cannot add a burst on top of it. (Bounded: forgotten after 10_000 keys.)
-      if (started.size >= 10_000) started.clear();
-      started.add(input.key);
-      const empty = { requests: 0, tokens: 0 };
-      await options.local.settle({ key: input.key, spec, now: input.now, refund: empty, remaining: empty });
-    }
-    return options.local.acquire({ ...input, spec });
-  };
-
-  return {
-    acquire(input, remote) {
-      if (downSince === undefined) return remote();
-      maybeProbe(input.now, input.onEvent);
-      return local(input, lastError);
-    },
-    recover(input, err) {
-      fail(err, input);
-      return local(input, err);
-    },
-    async settle(input, remote) {
-      if (downSince !== undefined) {
-        if (options.mode !== 'local') return;
-        const share = Math.max(1, options.processesFor(input.key, input.now));
-        const r = input.remaining;
-        const remaining = r && {
-          requests: r.requests === undefined ? undefined : r.requests / share,
-          tokens: r.tokens === undefined ? undefined : r.tokens / share,
-        };
-        return options.local.settle({ ...input, spec: scale(input.spec, share), remaining });
-      }
-      try {
-        await remote();
-      } catch (err) {
-        fail(err, input);
-      }
-    },
-  };
-}
-
-function scale(spec: BucketSpec, share: number): BucketSpec {
-  if (share === 1) return spec;
-  const part = (d: BucketSpec['requests']) =>
-    d && { limit: d.limit / share, capacity: d.capacity / share, ratePerMs: d.ratePerMs / share };
-  return { requests: part(spec.requests), tokens: part(spec.tokens) };
+  }
 }

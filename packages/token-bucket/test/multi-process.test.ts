@@ -37,8 +37,8 @@ describe('several processes sharing one key through Redis', () => {
     for (const report of reports) {
       expect(report.failures).toBe(0);
       expect(report.admissions.length).toBeGreaterThan(0);
-      expect(report.events['rate-limit.wait']).toBeGreaterThan(0);
-      expect(report.events['rate-limit.store-fallback']).toBeUndefined();
+      expect(report.events['rate-limit.queued']).toBeGreaterThan(0);
+      expect(report.events['rate-limit.store-failed']).toBeUndefined();
     }
     const worstRequests = worstWindow(all, windowMs, () => 1);
     const worstTokens = worstWindow(all, windowMs, (a) => a.tokens);

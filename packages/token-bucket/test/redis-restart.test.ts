@@ -102,7 +102,7 @@ describe.skipIf(!found)(
         // Every call finished (the worker only reports once all its loops returned); none failed.
         expect(report.failures).toBe(0);
         expect(report.settled).toBe(report.calls);
-        expect(report.events['rate-limit.store-fallback']).toBeGreaterThanOrEqual(1);
+        expect(report.events['rate-limit.store-failed']).toBeGreaterThanOrEqual(1);
         expect(report.events['rate-limit.store-recovered']).toBeGreaterThanOrEqual(1);
         // No call was held by the dead Redis: the longest call is a rate-limit wait, not a hang.
         expect(report.maxCallMs).toBeLessThan(1_500);
