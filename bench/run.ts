@@ -11,6 +11,8 @@ interface Suite {
 const suites: Suite[] = [
   { name: 'overhead', file: '../packages/backoff/bench/overhead.bench.ts' },
   { name: 'limiter', file: '../packages/token-bucket/bench/limiter.bench.ts' },
+  { name: 'telemetry', file: '../packages/telemetry/bench/telemetry.bench.ts' },
+  { name: 'adapter', file: '../packages/openai-adapter/bench/adapter.bench.ts' },
 ];
 
 const filter = process.argv[2];

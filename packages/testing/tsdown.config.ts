@@ -1,1 +1,3 @@
-export { default } from '../../tsdown.base.ts';
+import base from '../../tsdown.base.ts';
+
+export default { ...base, entry: ['src/index.ts', 'src/cli.ts'] };

@@ -17,6 +17,7 @@ export type DelaySource = 'retry-after' | 'message' | 'rate-limit-reset' | 'back
 /**
  * Why `retry()` stopped (the `why` of `retry.gave-up`):
  * - `not-retryable`: the failure cannot succeed on retry (a client error, a refusal of the pipeline).
+ * - `not-replayable`: the call can be sent only once (a streamed or form upload body).
  * - `exhausted`: `maxRetries` retries were made.
  * - `budget`: the key's retry budget is spent; the last error is thrown unchanged.
  * - `deadline`: the next wait would end past the call's deadline, or the deadline passed.
@@ -25,6 +26,7 @@ export type DelaySource = 'retry-after' | 'message' | 'rate-limit-reset' | 'back
  */
 export type GiveUpReason =
   | 'not-retryable'
+  | 'not-replayable'
   | 'exhausted'
   | 'budget'
   | 'deadline'

@@ -243,3 +243,28 @@ describe('an already-aborted call never runs', () => {
     expect(reached).toEqual([]);
   });
 });
+
+describe('retry: a call that can be sent only once', () => {
+  it('is never sent again, whatever the failure', async () => {
+    const { markNotReplayable } = await import('@unfazed/core/internal');
+    const { pipeline, HttpStatusError, defineMiddleware } = await import('@unfazed/core');
+    const { retry } = await import('./retry.ts');
+    const once = defineMiddleware('once', (ctx, next) => {
+      markNotReplayable(ctx);
+      return next(ctx);
+    });
+    const events: string[] = [];
+    const p = pipeline(retry(), once);
+    p.on((e) => events.push(e.type === 'retry.gave-up' ? e.why : e.type));
+    let sent = 0;
+    const failure = new HttpStatusError({ status: 503 });
+    await expect(
+      p.execute(async () => {
+        sent++;
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(sent).toBe(1);
+    expect(events).toEqual(['not-replayable']);
+  });
+});

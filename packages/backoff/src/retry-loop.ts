@@ -1,6 +1,6 @@
 import { classifyFailure } from '@unfazed/classify/internal';
 import { type CallContext, type Next, remainingTime, withContext } from '@unfazed/core';
-import { runHook, sleepOn } from '@unfazed/core/internal';
+import { isReplayable, runHook, sleepOn } from '@unfazed/core/internal';
 import { BackoffSequence } from './backoff-delay.ts';
 import { type DelaySequence, FactorySequence } from './backoff-factory.ts';
 import type { WheelEntry } from './deadline-wheel.ts';
@@ -66,6 +66,7 @@ export async function retryAfterFailure<T>(
       }
     }
     if (!retryable) throw await giveUp('not-retryable', error);
+    if (!isReplayable(ctx)) throw await giveUp('not-replayable', error);
     if (attempt > o.maxRetries) throw await giveUp('exhausted', error);
 
     // Made at the first wait, so a call that never retries costs no sequence.

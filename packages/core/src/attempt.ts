@@ -93,3 +93,18 @@ export function sendAttempt<T>(ctx: CallContext, call: (ctx: CallContext) => Pro
     },
   );
 }
+
+const ONCE = Symbol('unfazed.once');
+
+/**
+ * Says the call can be sent only once (its body is a stream that cannot be read twice, a form
+ * upload): `retry()` then never sends it again, whatever the failure.
+ */
+export function markNotReplayable(ctx: CallContext): void {
+  ctx.meta.set(ONCE, true);
+}
+
+/** Whether the call may be sent again (see {@link markNotReplayable}). */
+export function isReplayable(ctx: CallContext): boolean {
+  return ctx.meta.get(ONCE) !== true;
+}

@@ -25,5 +25,14 @@ export {
   type PipelineOptions,
   pipeline,
 } from './pipeline.ts';
-export { lastResponse, type ResponseInfo, recordResponse, type Usage } from './response-info.ts';
+export {
+  type AnswerSummary,
+  type CallInfo,
+  callInfo,
+  callInfoMeta,
+  lastResponse,
+  type ResponseInfo,
+  recordResponse,
+  type Usage,
+} from './response-info.ts';
 export { VirtualClock } from './virtual-clock.ts';

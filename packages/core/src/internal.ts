@@ -1,7 +1,15 @@
 // The parts of @unfazed/core that other Unfazed packages (and authors of new policies) build on,
 // kept off the main entry point, which holds what users call.
 export { abortReason, onAbort, raceAbort, throwIfAborted } from './abort.ts';
-export { type AttemptOutcome, type AttemptWatcher, sendAttempt, setGate, watchAttempt } from './attempt.ts';
+export {
+  type AttemptOutcome,
+  type AttemptWatcher,
+  isReplayable,
+  markNotReplayable,
+  sendAttempt,
+  setGate,
+  watchAttempt,
+} from './attempt.ts';
 export { sleepOn } from './clock.ts';
 export { createContext, type EventSink, sinkOf } from './context.ts';
 export { describeFailure, runHook, runObserver } from './hooks.ts';

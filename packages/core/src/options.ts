@@ -46,7 +46,7 @@ type Out<T, O> = O extends { default: unknown } ? T : O extends { required: true
  * throw optionError({ owner: 'retry', path: 'maxRetries' }, 'an integer >= 0', -1);
  */
 export function optionError(place: Place, rule: string, value: unknown, hint?: string): TypeError {
-  const shown = place.secret && value !== undefined ? `a ${typeof value} (hidden)` : showValue(value);
+  const shown = place.secret && value !== undefined ? hidden(value) : showValue(value);
   const option = place.path === '' ? 'options' : place.path;
   return new TypeError(`${place.owner}: ${option} must be ${rule}, got ${shown}${hint ? ` (${hint})` : ''}`);
 }
@@ -75,7 +75,7 @@ export function readOptions<S extends Schema>(
     if (Object.hasOwn(schema, key) || given[key] === undefined) continue;
     const near = nearest(key, Object.keys(schema));
     const place = at(key);
-    const shown = looksSecret(key) ? `a ${typeof given[key]} (hidden)` : showValue(given[key]);
+    const shown = looksSecret(key) ? hidden(given[key]) : showValue(given[key]);
     throw new TypeError(
       `${owner}: ${place.path} is not an option${near ? ` (did you mean ${near}?)` : ''}, got ${shown}`,
     );
@@ -89,21 +89,32 @@ export function readOptions<S extends Schema>(
   return out as Resolved<S>;
 }
 
+function hidden(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} (hidden)`;
+}
+
 /** The candidate closest to `name` (a typo or a missing unit suffix), if one is close enough. */
 export function nearest(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
+  const limit = Math.max(2, Math.floor(name.length / 2));
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
     let score = distance(lower, c);
-    if (lower.length >= 3 && (c.startsWith(lower) || lower.startsWith(c))) score = Math.min(score, 1);
+    if (score > limit) score = Number.POSITIVE_INFINITY;
+    // A name cut short (`maxWait` for maxWaitMs, `o200k` for o200k_base) is one slip, worth half a
+    // point per missing character, so `maxRetry` still means maxRetries rather than maxRetryAfterMs.
+    const cut = lower.length >= 3 && c.startsWith(lower) && lower.length * 2 >= c.length;
+    const grown = lower.length >= 3 && lower.startsWith(c) && lower.length - c.length <= 2;
+    if (cut || grown) score = Math.min(score, Math.abs(c.length - lower.length) / 2);
     if (score < bestScore) {
       bestScore = score;
       best = candidate;
     }
   }
-  return bestScore <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return bestScore === Number.POSITIVE_INFINITY ? undefined : best;
 }
 
 function distance(a: string, b: string): number {
@@ -280,19 +291,21 @@ export function fn<F extends (...args: never[]) => unknown, O extends Presence<F
 }
 
 /** An array whose every item passes `item`. */
-export function list<T, O extends Presence<readonly T[]>>(
+export function list<T, O extends Presence<readonly Exclude<T, undefined>[]>>(
   item: Rule<T>,
   o: O & { nonEmpty?: boolean } = {} as O,
-): Rule<Out<readonly T[], O>> {
+): Rule<Out<readonly Exclude<T, undefined>[], O>> {
   const words = `${o.nonEmpty ? 'a non-empty array' : 'an array'} whose items are each ${item.rule}`;
-  return rule<readonly T[], O>(
+  return rule<readonly Exclude<T, undefined>[], O>(
     words,
     (value, place) => {
       if (!Array.isArray(value) || (o.nonEmpty && value.length === 0)) throw optionError(place, words, value);
-      return Object.freeze(value.map((v, i) => item.read(v, { ...place, path: `${place.path}[${i}]` })));
+      return Object.freeze(
+        value.map((v, i) => item.read(v, { ...place, path: `${place.path}[${i}]` }) as Exclude<T, undefined>),
+      );
     },
     o,
-  ) as Rule<Out<readonly T[], O>>;
+  ) as Rule<Out<readonly Exclude<T, undefined>[], O>>;
 }
 
 /** A nested options object, read with its own schema; left out, its defaults apply. */

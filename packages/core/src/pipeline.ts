@@ -4,7 +4,7 @@ import { type Clock, realClock } from './clock.ts';
 import { type CallContext, createContext, type EventSink, sinkOf } from './context.ts';
 import type { EventListener, ResilienceEvent } from './events.ts';
 import { describeFailure } from './hooks.ts';
-import { clockRule, fn as fnRule, optionError, readOptions, string } from './options.ts';
+import { clockRule, fn as fnRule, nearest, optionError, readOptions, string } from './options.ts';
 import { showValue } from './show-value.ts';
 
 /** The rest of the pipeline, as seen by one middleware. */
@@ -36,6 +36,11 @@ export interface ExecuteOptions {
   request?: unknown;
   /** Overrides the pipeline's clock for this call. */
   clock?: Clock;
+  /**
+   * Entries to seed the call's `meta` with: what a caller that knows more tells the policies (the
+   * openai adapter describes the request with `callInfoMeta`).
+   */
+  meta?: Iterable<readonly [symbol, unknown]>;
 }
 
 /** What a pipeline's `keyBy` sees of a call. */
@@ -209,7 +214,7 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
         attempt: 1,
         key: key ?? 'default',
         tags,
-        meta: new Map(),
+        meta: opts.meta === undefined ? new Map() : new Map(opts.meta),
         clock: opts.clock ?? options.clock,
         request: opts.request,
         deadline: undefined,
@@ -246,16 +251,36 @@ function compose(input: readonly Middleware[], init: PipelineOptions): Pipeline 
         return () => listeners.delete(listener);
       },
     },
-    with: { value: (more: PipelineOptions) => compose(middlewares, { ...options, ...more }) },
+    with: {
+      value: (more: PipelineOptions) => {
+        // Spreading null, a number or an array would silently change nothing.
+        if (more !== undefined && (more === null || typeof more !== 'object' || Array.isArray(more)))
+          throw optionError({ owner: 'pipeline', path: '' }, 'an object', more);
+        return compose(middlewares, { ...options, ...more });
+      },
+    },
   });
   return self;
 }
 
+const EXECUTE_OPTIONS = ['signal', 'key', 'tags', 'request', 'clock', 'meta'];
+
 function checkExecute(fn: unknown, opts: ExecuteOptions): TypeError | undefined {
   const at = (path: string) => ({ owner: 'execute', path });
   if (typeof fn !== 'function') return optionError(at('fn'), 'a function', fn);
-  if (opts === null || typeof opts !== 'object') return optionError(at(''), 'an object', opts);
-  const { key, tags, signal, clock } = opts;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts))
+    return optionError(at(''), 'an object', opts);
+  for (const name in opts) {
+    if (EXECUTE_OPTIONS.includes(name) || (opts as Record<string, unknown>)[name] === undefined) continue;
+    const near = nearest(name, EXECUTE_OPTIONS);
+    const shown = showValue((opts as Record<string, unknown>)[name]);
+    return new TypeError(
+      `execute: ${name} is not an option${near ? ` (did you mean ${near}?)` : ''}, got ${shown}`,
+    );
+  }
+  const { key, tags, signal, clock, meta } = opts;
+  if (meta !== undefined && !isMeta(meta))
+    return optionError(at('meta'), 'an iterable of [symbol, value] pairs', meta);
   if (key !== undefined && (typeof key !== 'string' || key === '')) {
     return optionError(at('key'), 'a non-empty string', key);
   }
@@ -271,6 +296,20 @@ function checkExecute(fn: unknown, opts: ExecuteOptions): TypeError | undefined 
   if (clock !== undefined && !isClock(clock))
     return optionError(at('clock'), 'a clock (now, sleep, schedule)', clock);
   return undefined;
+}
+
+function isMeta(value: unknown): boolean {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    return false;
+  }
+  for (const entry of value as Iterable<unknown>) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'symbol') return false;
+  }
+  return true;
 }
 
 function isClock(value: unknown): boolean {

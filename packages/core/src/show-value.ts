@@ -1,7 +1,10 @@
 const MAX_STRING = 60;
 const MAX_ITEMS = 5;
-// Values under keys like these are never shown: an options object may carry a client or a key.
-const SECRET_KEY = /key|token|secret|passw|auth|credential|cookie/i;
+// Values under names like these are never shown: an options object may carry a client's
+// credentials (`apiKey`, `password`, `authorization`, an access token). Counts like `maxKeys` or
+// `maxTokens` are not secrets.
+const SECRET_KEY =
+  /api[-_]?key|secret|passw|authoriz|^auth$|credential|cookie|^token$|access[-_]?token|bearer|private[-_]?key/i;
 
 /** Whether an option or field name looks like it holds a secret (`apiKey`, `password`, `authorization`, …). */
 export function looksSecret(name: string): boolean {

@@ -1,4 +1,5 @@
 import { type Cancel, type Clock, sleepOn } from './clock.ts';
+import { optionError } from './options.ts';
 
 interface Timer {
   at: number;
@@ -32,7 +33,7 @@ export class VirtualClock implements Clock {
 
   constructor(start = 0) {
     if (typeof start !== 'number' || !Number.isFinite(start)) {
-      throw new TypeError(`VirtualClock: start must be a finite number, got ${String(start)}`);
+      throw optionError({ owner: 'VirtualClock', path: 'start' }, 'a finite number', start);
     }
     this.#now = start;
   }

@@ -19,11 +19,30 @@ import type { ServerState } from './server-state.ts';
 import type { ChaosRequestRecord } from './stats.ts';
 import { estimateTokenCost } from './token-cost.ts';
 
-const ROUTES: Record<string, 'chat' | 'embeddings' | 'responses'> = {
+type Kind = 'chat' | 'embeddings' | 'responses';
+
+const ROUTES: Record<string, Kind> = {
   '/v1/chat/completions': 'chat',
   '/v1/embeddings': 'embeddings',
   '/v1/responses': 'responses',
 };
+const ENDPOINTS: Record<string, Kind> = {
+  'chat/completions': 'chat',
+  embeddings: 'embeddings',
+  responses: 'responses',
+};
+// Azure OpenAI: /openai/deployments/{deployment}/chat/completions, /openai/v1/responses, …
+const AZURE = /^\/openai\/(?:deployments\/([^/]+)\/|v1\/)?(chat\/completions|embeddings|responses)$/;
+
+/** Which endpoint a path is (OpenAI's or Azure OpenAI's), and the Azure deployment it names. */
+function routeOf(path: string): { kind: Kind; deployment?: string } | undefined {
+  const kind = ROUTES[path];
+  if (kind) return { kind };
+  const m = AZURE.exec(path);
+  const endpoint = m ? ENDPOINTS[m[2] as string] : undefined;
+  if (!m || !endpoint) return undefined;
+  return m[1] === undefined ? { kind: endpoint } : { kind: endpoint, deployment: decodeURIComponent(m[1]) };
+}
 
 function parseObject(raw: string): Record<string, unknown> | undefined {
   try {
@@ -49,8 +68,9 @@ export async function handleRequest(
   const path = new URL(req.url ?? '/', 'http://chaos').pathname;
   const body = parseObject(raw);
   const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  const azureKey = req.headers['api-key'];
   // The raw key only buckets the limiter and is checked against `keys`; what is kept is masked.
-  const key = auth?.[1]?.trim() ?? '';
+  const key = auth?.[1]?.trim() ?? (typeof azureKey === 'string' ? azureKey.trim() : '');
   const record: ChaosRequestRecord = {
     time,
     key: maskKey(key),
@@ -67,9 +87,15 @@ export async function handleRequest(
 
   if (!key) return a.send(401, missingApiKeyBody());
   if (!o.acceptKey(key)) return a.send(401, invalidApiKeyBody(key));
-  const kind = ROUTES[path];
-  if (req.method !== 'POST' || !kind) return a.send(404, notFoundBody(req.method ?? 'GET', path));
+  const route = routeOf(path);
+  if (req.method !== 'POST' || !route) return a.send(404, notFoundBody(req.method ?? 'GET', path));
+  const { kind } = route;
   if (!body) return a.send(400, invalidRequestBody('We could not parse the JSON body of your request.'));
+  // An Azure deployment stands for the model when the body names none.
+  if (route.deployment !== undefined && (typeof body.model !== 'string' || body.model === '')) {
+    body.model = route.deployment;
+    record.model = route.deployment;
+  }
   const problem = validateBody(kind, body);
   if (problem) return a.send(400, invalidRequestBody(problem.message, problem.param));
 

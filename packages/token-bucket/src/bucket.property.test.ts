@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adjust, type DimensionSpec, fullState, levelAt, report } from './bucket.ts';
 import { memoryStore } from './memory-store.ts';
+import { configuredDimension } from './options.ts';
 import type { Admission } from './store.ts';
 
 const specArb = fc
@@ -10,10 +11,10 @@ const specArb = fc
     burst: fc.double({ min: 0.01, max: 0.9, noNaN: true }),
     windowMs: fc.integer({ min: 100, max: 100_000 }),
   })
-  .map(({ limit, burst, windowMs }): DimensionSpec & { windowMs: number } => {
-    const capacity = limit * burst;
-    return { limit, capacity, ratePerMs: (limit - capacity) / windowMs, windowMs };
-  });
+  .map(({ limit, burst, windowMs }): DimensionSpec & { windowMs: number } => ({
+    ...configuredDimension(limit, burst, windowMs, 0),
+    windowMs,
+  }));
 
 /** Steps: wait `gap` (a fraction of the window) then ask for `share` of the limit (mostly small). */
 const stepsArb = fc.array(

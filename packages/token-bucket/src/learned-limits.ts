@@ -97,7 +97,7 @@ export class LearnedLimits {
       // `remaining` is the level rounded down: the true shortfall lies within one unit below
       // `limit − remaining`; its middle keeps the estimate unbiased.
       const missing = limit - remaining - 0.5;
-      if (missing >= Math.max(2, limit / 10)) {
+      if (missing >= Math.max(1, limit / 10)) {
         const estimate = (resetMs * limit) / missing;
         const samples = entry.windows[dim];
         samples.push(Math.min(Math.max(estimate, 1), 7 * 86_400_000));

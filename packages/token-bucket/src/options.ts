@@ -42,7 +42,7 @@ export interface RateLimitOptions {
    * Longest a call may wait for quota, counting every reservation ahead of it; a call that cannot
    * be served within it (or within its deadline) fails at once with `RateLimitWaitTooLongError`.
    * `0` never waits; `Infinity` always does.
-   * @default 30_000
+   * @default 60_000 (as retry's `maxRetryAfterMs`: one notion of the longest a call waits)
    */
   maxWaitMs?: number;
   /** Where bucket state lives: `memoryStore()` (this process) or `redisStore()` (shared). @default memoryStore() */
@@ -77,7 +77,7 @@ const schema = {
   tpm: number({ above: 0 }),
   windowMs: duration({ above: 0, default: 60_000 }),
   burst: number({ above: 0, below: 1, default: 1 / 12 }),
-  maxWaitMs: duration({ default: 30_000, infinity: true }),
+  maxWaitMs: duration({ default: 60_000, infinity: true }),
   store: shape<LimiterStore>(
     'a store (memoryStore() or redisStore())',
     (v) =>
@@ -132,10 +132,14 @@ export function resolveOptions(options: RateLimitOptions | undefined): ResolvedO
   };
 }
 
+/** What the bound keeps below `limit + 1`: far more than float rounding and the admission tolerance. */
+const MARGIN = 1e-3;
+
 /**
- * A configured dimension: capacity `limit × burst` (at least `floor` when that leaves room to
- * refill, so small request limits still allow one request at a time), refilling the rest of the
- * limit over the window — so no window of `windowMs` admits more than `limit`.
+ * A configured dimension: capacity `limit × burst` (at least one unit, so small limits still allow
+ * one call at a time), refilling `limit + 1 − capacity` per window, less a thousandth. Costs are
+ * whole units, so a window's admissions total less than `capacity + refill < limit + 1`: at most
+ * `limit` (the proof is in docs/estimation.md). For `rpm: 1`, one request per minute.
  */
 export function configuredDimension(
   limit: number,
@@ -143,7 +147,6 @@ export function configuredDimension(
   windowMs: number,
   floor: number,
 ): DimensionSpec {
-  let capacity = limit * burst;
-  if (capacity < floor && floor < limit) capacity = floor;
-  return { limit, capacity, ratePerMs: (limit - capacity) / windowMs };
+  const capacity = Math.min(limit, Math.max(limit * burst, floor));
+  return { limit, capacity, ratePerMs: (limit + 1 - capacity - MARGIN) / windowMs };
 }

@@ -11,13 +11,14 @@ import {
 import { describe, expect, it } from 'vitest';
 import { RateLimitWaitTooLongError, RequestTooLargeError } from './errors.ts';
 import { memoryStore } from './memory-store.ts';
-import type { RateLimitOptions } from './options.ts';
+import { configuredDimension, type RateLimitOptions } from './options.ts';
 import { rateLimit } from './rate-limit.ts';
 import type { LimiterStore } from './store.ts';
 
-/** rpm 120 per minute: burst 10, then one request every 60_000 / 110 ms. */
+/** rpm 120 per minute: burst 10, then one request about every 60_000 / 111 ms. */
 const RPM = { rpm: 120, windowMs: 60_000 } as const;
-const GAP = 60_000 / 110;
+const GAP = 1 / configuredDimension(120, 1 / 12, 60_000, 1).ratePerMs;
+const TOKENS_PER_MS = configuredDimension(1_200, 1 / 12, 60_000, 0).ratePerMs;
 
 function setup(options: RateLimitOptions) {
   const clock = new VirtualClock(1_000_000);
@@ -261,18 +262,20 @@ describe('rateLimit tokens', () => {
   });
 
   it('admits a call bigger than the burst (up to the limit) once the bucket has gathered its cost', async () => {
-    // tpm 1200: burst 100, refill 1100 per minute. A 600-token call passes on a fresh key...
+    // tpm 1200: burst 100, refill 1101 per minute. A 600-token call passes on a fresh key...
     const { call, clock, settled } = setup({
       tpm: 1_200,
       windowMs: 60_000,
       maxWaitMs: Number.POSITIVE_INFINITY,
     });
     await expect(call('a', { request: body(0, 600) })).resolves.toBe('a');
-    // ...and leaves the bucket 500 in debt (burst 100 - 600): the next 600 needs 1100 more tokens = 60 s.
+    // ...and leaves the bucket 500 in debt (burst 100 - 600): the next 600 needs 1100 more tokens,
+    // 1100 / 1101 of a minute.
     const b = call('b', { request: body(0, 600) });
-    await clock.advance(59_999);
+    const wait = 1_100 / TOKENS_PER_MS;
+    await clock.advance(Math.floor(wait) - 1);
     expect(settled).toEqual(['a']);
-    await clock.advance(1);
+    await clock.advance(2);
     await expect(b).resolves.toBe('b');
   });
 
@@ -298,6 +301,25 @@ describe('rateLimit tokens', () => {
     expect(settled).toEqual(['first', 'second']);
   });
 
+  it('reconciles from an answer that settles after the call returned (a stream), never holding the caller', async () => {
+    const { call, clock, events, limiter } = setup({ tpm: 1_200, windowMs: 60_000 });
+    let finish!: (usage: { total_tokens: number }) => void;
+    const answer = new Promise<{ usage: { total_tokens: number } }>((resolve) => {
+      finish = (usage) => resolve({ usage });
+    });
+    const fn = async (ctx: CallContext) => {
+      recordResponse(ctx, { status: 200, answer });
+      return 'streaming';
+    };
+    await expect(call('s', { request: body(0, 90), fn })).resolves.toBe('streaming');
+    expect(ofType(events, 'rate-limit.reconciled')).toHaveLength(0);
+    expect((await limiter.state('k')).tokens?.level).toBe(10); // 100 − 90 reserved
+    finish({ total_tokens: 30 });
+    await clock.advance(0);
+    expect(ofType(events, 'rate-limit.reconciled')[0]).toMatchObject({ usedTokens: 30, refundedTokens: 60 });
+    expect((await limiter.state('k')).tokens?.level).toBe(70);
+  });
+
   it('reads usage from the result when nothing was recorded, and charges when usage exceeds the estimate', async () => {
     const { call, clock, events, settled } = setup({ tpm: 1_200, windowMs: 60_000, maxWaitMs: 60_000 });
     await call('first', { request: body(0, 10), fn: async () => ({ usage: { total_tokens: 60 } }) });
@@ -306,7 +328,7 @@ describe('rateLimit tokens', () => {
     void call('second', { request: body(0, 50) });
     await clock.advance(0);
     expect(settled).toEqual(['first']);
-    await clock.advance((10 * 60_000) / 1_100 + 1);
+    await clock.advance(10 / TOKENS_PER_MS + 1);
     expect(settled).toEqual(['first', 'second']);
   });
 

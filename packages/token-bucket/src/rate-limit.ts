@@ -8,7 +8,7 @@ import {
   type Next,
   remainingTime,
 } from '@unfazed/core';
-import { forgetResponse, raceAbort, sleepOn, throwIfAborted } from '@unfazed/core/internal';
+import { forgetResponse, KeyedMap, raceAbort, sleepOn, throwIfAborted } from '@unfazed/core/internal';
 import { costOf } from './cost.ts';
 import { RateLimitWaitTooLongError, RequestTooLargeError } from './errors.ts';
 import './events.ts';
@@ -64,6 +64,23 @@ export function rateLimit(options?: RateLimitOptions): RateLimitMiddleware {
   const o = resolveOptions(options);
   const { name: source, store } = o;
   const limits = new LearnedLimits(o.configured, o.windowMs);
+  // Calls in flight that went while their key had no limits yet (before the first answer taught
+  // them): no counter charged them, so the first answers' `remaining` is lowered by them by hand.
+  const unmetered = new KeyedMap<{ requests: number; tokens: number }>({ maxKeys: 10_000 });
+  const leave = (key: string, cost: Cost) => {
+    const n = unmetered.peek(key, 0);
+    if (n === undefined) return;
+    n.requests -= cost.requests;
+    n.tokens -= cost.tokens;
+    if (n.requests <= 0) unmetered.delete(key);
+  };
+  // `remaining` as it stands for an unmetered call's answer: less the others still unmetered in flight.
+  const firstReport = (key: string, remaining: Remaining | undefined): Remaining | undefined => {
+    if (remaining === undefined) return undefined;
+    const n = unmetered.peek(key, 0) ?? { requests: 0, tokens: 0 };
+    const less = (v: number | undefined, by: number) => (v === undefined ? undefined : v - by);
+    return { requests: less(remaining.requests, n.requests), tokens: less(remaining.tokens, n.tokens) };
+  };
   const mayLimitTokens = o.configured.tokens !== undefined || o.learnFromHeaders;
 
   const storeEvents = (ctx: CallContext) => (event: StoreEvent) => {
@@ -171,14 +188,21 @@ export function rateLimit(options?: RateLimitOptions): RateLimitMiddleware {
       throw new RequestTooLargeError({ dimension: 'tokens', cost: cost.tokens, limit, key: ctx.key });
     }
     const admission = await admit(ctx, cost);
+    if (admission === NOT_CHARGED) {
+      const n = unmetered.getOrCreate(ctx.key, 0, () => ({ requests: 0, tokens: 0 }));
+      n.requests += cost.requests;
+      n.tokens += cost.tokens;
+    }
     forgetResponse(ctx);
     let result: T;
     try {
       result = await next(ctx);
     } catch (err) {
+      if (admission === NOT_CHARGED) leave(ctx.key, cost);
       await afterFailure(ctx, charged(admission, cost), admission, err);
       throw err;
     }
+    if (admission === NOT_CHARGED) leave(ctx.key, cost);
     await afterSuccess(ctx, charged(admission, cost), admission, result);
     return result;
   }) as RateLimitMiddleware;
@@ -188,18 +212,55 @@ export function rateLimit(options?: RateLimitOptions): RateLimitMiddleware {
     const info = lastResponse(ctx);
     const headers = o.learnFromHeaders && info?.headers ? parseRateLimitHeaders(info.headers) : undefined;
     learn(ctx, headers);
+    const remaining = headers && remainingOf(headers);
     if (admission === NOT_CHARGED) {
-      const remaining = headers && remainingOf(headers);
-      if (remaining)
-        await settle(ctx, { admission: FIRST_REPORT, refund: { requests: 0, tokens: 0 }, remaining });
+      const first = firstReport(ctx.key, remaining);
+      if (first)
+        await settle(ctx, { admission: FIRST_REPORT, refund: { requests: 0, tokens: 0 }, remaining: first });
       return;
     }
-    const used =
-      admission.mark.tokens !== undefined ? usedTokens(info?.usage ?? usageOfResult(result)) : undefined;
-    const remaining = headers && remainingOf(headers);
+    // The server's remaining tokens already say what it counted: a refund from usage would only
+    // make the level believe more than the server does. Without that header, usage corrects it.
+    const fromUsage = admission.mark.tokens !== undefined && remaining?.tokens === undefined;
+    const usage = info?.usage ?? usageOfResult(result);
+    if (usage === undefined && info?.answer !== undefined) {
+      // Usage comes with the end of the body (a stream, a JSON body the SDK is reading): reconcile
+      // then, in the background, so the caller is never held for it.
+      if (remaining) await settle(ctx, { admission, refund: { requests: 0, tokens: 0 }, remaining });
+      if (fromUsage) {
+        info.answer.then(
+          (summary) => reconcile(ctx, cost, admission, usedTokens(summary?.usage), undefined),
+          () => {},
+        );
+      } else if (remaining) reconciled(ctx, cost, undefined, 0, remaining);
+      return;
+    }
+    await reconcile(ctx, cost, admission, fromUsage ? usedTokens(usage) : undefined, remaining);
+  }
+
+  async function reconcile(
+    ctx: CallContext,
+    cost: Cost,
+    admission: Admission,
+    used: number | undefined,
+    remaining: Remaining | undefined,
+  ) {
     const refundTokens = used === undefined ? 0 : cost.tokens - used;
-    if (refundTokens === 0 && remaining === undefined) return;
-    await settle(ctx, { admission, refund: { requests: 0, tokens: refundTokens }, remaining });
+    if (refundTokens !== 0 || remaining !== undefined) {
+      await settle(ctx, { admission, refund: { requests: 0, tokens: refundTokens }, remaining });
+    }
+    // Reported whenever the answer said something (usage or the server's view), even when it
+    // matched the reservation exactly: telemetry counts checked reservations.
+    if (used !== undefined || remaining !== undefined) reconciled(ctx, cost, used, refundTokens, remaining);
+  }
+
+  function reconciled(
+    ctx: CallContext,
+    cost: Cost,
+    used: number | undefined,
+    refundTokens: number,
+    remaining: Remaining | undefined,
+  ) {
     ctx.emit({
       type: 'rate-limit.reconciled',
       source,
@@ -241,7 +302,8 @@ export function rateLimit(options?: RateLimitOptions): RateLimitMiddleware {
       requests: policy === 'all' ? cost.requests : 0,
       tokens: policy === 'none' ? 0 : cost.tokens,
     };
-    const remaining = headers && remainingOf(headers);
+    const told = headers && remainingOf(headers);
+    const remaining = admission === NOT_CHARGED ? firstReport(ctx.key, told) : told;
     if (refund.requests === 0 && refund.tokens === 0 && remaining === undefined && cooldownMs === undefined)
       return;
     await settle(ctx, {

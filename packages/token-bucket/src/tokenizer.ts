@@ -1,3 +1,4 @@
+import { integer, oneOf, readOptions } from '@unfazed/core/internal';
 import { type EstimateOptions, outputTokens, scanPrompt } from './estimate.ts';
 
 /** Options of {@link tokenizerEstimator}. */
@@ -24,14 +25,14 @@ type CountTokens = (text: string) => number;
  * const limit = rateLimit({ tpm: 30_000, estimate: tokenizerEstimator({ encoding: 'o200k_base' }) });
  */
 export function tokenizerEstimator(
-  options: TokenizerEstimatorOptions = {},
+  options?: TokenizerEstimatorOptions,
 ): (request: unknown) => Promise<number> {
-  const encoding = options.encoding ?? 'o200k_base';
-  if (encoding !== 'o200k_base' && encoding !== 'cl100k_base') {
-    throw new TypeError(
-      `tokenizerEstimator: encoding must be 'o200k_base' or 'cl100k_base', got ${String(encoding)}`,
-    );
-  }
+  const o = readOptions('tokenizerEstimator', options, {
+    encoding: oneOf(['o200k_base', 'cl100k_base'] as const, { default: 'o200k_base' }),
+    imageTokens: integer({ min: 0, default: 765 }),
+    defaultOutputTokens: integer({ min: 0, default: 0 }),
+  });
+  const { encoding } = o;
   let loaded: Promise<CountTokens> | undefined;
   const load = (): Promise<CountTokens> => {
     loaded ??= (
@@ -61,10 +62,7 @@ export function tokenizerEstimator(
     const messages = (request as { messages?: unknown } | null)?.messages;
     if (Array.isArray(messages)) tokens += PER_MESSAGE * (messages.length + 1);
     return (
-      tokens +
-      tally.tokens +
-      tally.images * (options.imageTokens ?? 765) +
-      outputTokens(request, options.defaultOutputTokens ?? 0)
+      tokens + tally.tokens + tally.images * o.imageTokens + outputTokens(request, o.defaultOutputTokens)
     );
   };
 }
