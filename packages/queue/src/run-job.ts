@@ -103,7 +103,10 @@ async function runClaimed(
   const cancels: (() => void)[] = [];
   if (job.deadline !== undefined)
     cancels.push(clock.schedule(job.deadline - started, () => stop('deadline')));
+  // A renewal in flight when the call settles must not schedule another: `over` ends the loop.
+  let over = false;
   const renew = () => {
+    if (over) return;
     cancels.push(
       clock.schedule(w.o.leaseMs / 3, () => {
         w.store.renew(job.id, clock.now(), w.id, w.o.leaseMs).then(
@@ -124,6 +127,7 @@ async function runClaimed(
   } catch (error) {
     outcome = { ok: false, error };
   } finally {
+    over = true;
     for (const cancel of cancels) cancel();
     w.halt.removeEventListener('abort', onHalt);
   }

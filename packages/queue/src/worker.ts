@@ -53,7 +53,8 @@ export interface WorkerOptions extends QueueOptions {
    * @default 30_000
    */
   leaseMs?: number;
-  /** Failed sends (transient or network errors) a job may have; the last one fails it (`exhausted`). @default 5 */
+  /** Failed sends (transient or network errors) a job may have; the last one fails it (`exhausted`). The default is one send and
+   * three retries, as everywhere in Unfazed. @default 4 */
   maxAttempts?: number;
   /** The first backoff after a failure without a server hint (full jitter, doubling). @default 1_000 */
   backoffBaseMs?: number;
@@ -104,7 +105,7 @@ const schema = {
   prefetch: integer({ min: 1 }),
   batchShare: number({ above: 0, max: 1, default: 0.1 }),
   leaseMs: duration({ min: 100, default: 30_000 }),
-  maxAttempts: integer({ min: 1, default: 5 }),
+  maxAttempts: integer({ min: 1, default: 4 }),
   backoffBaseMs: duration({ above: 0, default: 1_000 }),
   maxDelayMs: duration({ above: 0, max: MAX_DELAY_STEP_MS, default: 900_000 }),
   stopGraceMs: duration({ default: 30_000 }),

@@ -67,6 +67,9 @@ describe.skipIf(!canRunPrivate)('a worker killed mid-call, RabbitMQ restarted, R
     const offered = 300;
     const jobs: Promise<Job>[] = [];
     const started = performance.now();
+    // Each stage is logged, so a run that hangs says how far it got.
+    const stage = (what: string) =>
+      console.log(`crash: ${what} at ${Math.round(performance.now() - started)} ms`);
     const pace = async (from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const wait = started + i * 10 - performance.now();
@@ -76,21 +79,40 @@ describe.skipIf(!canRunPrivate)('a worker killed mid-call, RabbitMQ restarted, R
     };
     await pace(0, 20);
     await expect.poll(() => blackHole.stats().total, { timeout: 5_000 }).toBeGreaterThanOrEqual(8);
+    stage('the victim holds its calls');
     victim.child.kill('SIGKILL');
     await victim.exited;
     for (let i = 0; i < 2; i++)
       workers.push(spawnWorker({ ...env, BASE_URL: server.url, RPM: 600, WINDOW_MS: 3_000 }));
     await Promise.all(workers.slice(1).map((w) => w.ready));
+    stage('two workers ready');
     await pace(20, 100);
     const restartRabbit = rabbit!.restart(300);
     await pace(100, 200);
     await restartRabbit;
+    stage('RabbitMQ restarted');
     const restartRedis = redisServer!.restart(300);
     await pace(200, offered);
     await restartRedis;
+    stage('Redis restarted');
 
     const handles = await Promise.all(jobs);
-    const results = await Promise.allSettled(handles.map((j) => j.result()));
+    stage('every job enqueued');
+    const settled = Promise.allSettled(handles.map((j) => j.result()));
+    // Rather than the test's timeout, a clear failure that says where the unfinished jobs are.
+    const stuck = await Promise.race([
+      settled.then(() => undefined),
+      new Promise<string>((resolve) => {
+        const timer = setTimeout(async () => {
+          const states = await Promise.all(handles.map((j) => j.status()));
+          const open = states.filter((st) => st?.state !== 'done' && st?.state !== 'failed');
+          resolve(`${open.length} jobs unfinished after 30 s: ${JSON.stringify(open.slice(0, 3))}`);
+        }, 30_000);
+        settled.then(() => clearTimeout(timer));
+      }),
+    ]);
+    expect(stuck).toBeUndefined();
+    const results = await settled;
     const failed = results.flatMap((r) =>
       r.status === 'rejected' ? [String((r.reason as Error).message)] : [],
     );

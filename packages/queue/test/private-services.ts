@@ -68,7 +68,11 @@ export async function startRabbit(): Promise<PrivateRabbit> {
     await conn.close();
     return true;
   };
-  const ctl = (...args: string[]) => run(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', node, ...args], { env });
+  // Bounded: a rabbitmqctl that hangs fails the test with its command, not with the test's timeout.
+  const ctl = (...args: string[]) =>
+    run(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', node, ...args], { env, timeout: 20_000 }).catch((error) => {
+      throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${(error as Error).message}`);
+    });
   try {
     await until(`rabbitmq-server ${node}`, answers, 60_000);
   } catch (error) {
