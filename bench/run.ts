@@ -13,6 +13,7 @@ const suites: Suite[] = [
   { name: 'limiter', file: '../packages/token-bucket/bench/limiter.bench.ts' },
   { name: 'telemetry', file: '../packages/telemetry/bench/telemetry.bench.ts' },
   { name: 'adapter', file: '../packages/openai-adapter/bench/adapter.bench.ts' },
+  { name: 'capacity', file: './capacity.ts' },
 ];
 
 const filter = process.argv[2];

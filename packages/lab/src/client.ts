@@ -37,6 +37,17 @@ export interface ClientContext {
    * and limiter waits are charted from them.
    */
   readonly onEvent: (event: LabEvent) => void;
+  /**
+   * How long a caller waits for its answer (scenario time) before the lab counts the call as
+   * failed: a client that queues work can give it as a deadline.
+   */
+  readonly patienceMs: number;
+  /**
+   * Registers work to do when this client's run of the scenario ends, before its server closes:
+   * close connections, stop workers, delete queues. Cleanups run in reverse order; one that
+   * throws, or takes more than 30 s of real time, fails the run after the others have run.
+   */
+  readonly onClose: (cleanup: () => unknown) => void;
 }
 
 /** One logical call: resolves when the client got an answer, rejects when it gave up. */

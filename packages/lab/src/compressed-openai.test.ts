@@ -19,6 +19,8 @@ function contextFor(s: ChaosServer, scale: number): ClientContext {
     clock: scaledClock(scale),
     fetch: globalThis.fetch,
     onEvent: () => {},
+    patienceMs: 180_000,
+    onClose: () => {},
   };
 }
 

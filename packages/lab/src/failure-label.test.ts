@@ -1,4 +1,6 @@
+import { classify } from '@unfazed/classify';
 import { ResilienceError } from '@unfazed/core';
+import { JobFailedError } from '@unfazed/queue';
 import { startChaosServer } from '@unfazed/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +46,14 @@ describe('failureLabel', () => {
       override name = 'WeirdError';
     }
     expect(failureLabel(new WeirdError('?'))).toBe('WeirdError');
+  });
+
+  it('names a failed job by the verdict it carries from its worker', async () => {
+    await using server = await startChaosServer({ keys: ['sk-another-key-000000'] });
+    const client = new OpenAI({ apiKey: 'sk-test-0123456789', baseURL: server.url, maxRetries: 0 });
+    const refused = await client.chat.completions.create(hello).catch((err: unknown) => err);
+    expect(failureLabel(new JobFailedError('job-1', classify(refused)))).toBe('401 authentication');
+    const fake = Object.assign(new Error('x'), { failure: { reason: 42 } });
+    expect(failureLabel(fake)).toBe('Error');
   });
 });

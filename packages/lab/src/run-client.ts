@@ -68,6 +68,9 @@ export async function runClient(
   const started = performance.now();
   const server = await startChaosServer(serverOptions(s, clock, o.binMs));
   const cancels: (() => void)[] = [];
+  const cleanups: (() => unknown)[] = [];
+  let cleanupFailure: { error: unknown } | undefined;
+  let run: ClientRun;
   try {
     const log = eventLog(clock);
     let origin = clock.now();
@@ -78,6 +81,13 @@ export async function runClient(
       clock,
       fetch: countingFetch(),
       onEvent: log.onEvent,
+      patienceMs: s.patienceMs,
+      onClose: (cleanup: () => unknown) => {
+        if (typeof cleanup !== 'function') {
+          throw new TypeError(`client ${entry.id}: ctx.onClose takes a function, got ${typeof cleanup}`);
+        }
+        cleanups.push(cleanup);
+      },
     });
     const call = await entry.create(ctx);
     if (typeof call !== 'function') {
@@ -152,7 +162,7 @@ export async function runClient(
 
     for (let i = 0; i < calls.length; i++) calls[i]!.attempts = scopes[i]!.attempts;
     const { requests: _log, ...stats } = server.stats();
-    return {
+    run = {
       client: { id: entry.id, label: entry.label, description: entry.description },
       calls,
       server: stats,
@@ -164,6 +174,33 @@ export async function runClient(
     };
   } finally {
     for (const cancel of cancels) cancel();
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await boundedCleanup(entry.id, cleanup);
+      } catch (error) {
+        cleanupFailure ??= { error };
+      }
+    }
     await server.close();
+  }
+  if (cleanupFailure) throw cleanupFailure.error;
+  return run;
+}
+
+/** Real time a client's cleanup may take before the run fails instead of hanging. */
+const CLEANUP_LIMIT_MS = 30_000;
+
+async function boundedCleanup(client: string, cleanup: () => unknown): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`client ${client}: a cleanup given to ctx.onClose did not finish in 30 s`)),
+      CLEANUP_LIMIT_MS,
+    );
+  });
+  try {
+    await Promise.race([Promise.resolve().then(cleanup), limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -4,12 +4,13 @@ import { builtInScenarios } from './scenarios.ts';
 import { tuneScenario } from './tune.ts';
 
 describe('scenarios', () => {
-  it('has the eight built-ins the demo runs, each valid, named once and documented', () => {
+  it('has the nine built-ins the demo runs, each valid, named once and documented', () => {
     expect(builtInScenarios.map((s) => s.name)).toEqual([
       'storm',
       'storm-retry-after',
       'bursts',
       'outage',
+      'errors',
       'quota',
       'bad-key',
       'resets',

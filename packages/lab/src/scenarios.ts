@@ -57,6 +57,23 @@ export const builtInScenarios: readonly Scenario[] = Object.freeze([
     },
   },
   {
+    name: 'errors',
+    title: '30 % of answers are 5xx',
+    description:
+      'A degraded service, not a dead one: 300 requests a minute for two minutes, and 30 % of the answers are 500 or 503, at random. Retries carry almost every call; a circuit breaker that opened on five failures in a row (which come by chance about once a minute at this rate) would refuse calls that would have succeeded.',
+    durationMs: 120_000,
+    load: { rpm: 300 },
+    server: {
+      rpm: 3_000,
+      latencyMs: LATENCY_MS,
+      faults: [
+        { kind: 'status', status: 500, rate: 0.15 },
+        // Of the 85 % the first window leaves: 15 % of all answers.
+        { kind: 'status', status: 503, rate: 0.15 / 0.85 },
+      ],
+    },
+  },
+  {
     name: 'quota',
     title: 'insufficient_quota',
     description:

@@ -111,6 +111,40 @@ describe('runLab', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('gives each client the callers’ patience, and runs its cleanups when its run ends, server still up', async () => {
+    const log: string[] = [];
+    const tidy = (fail: boolean): ClientEntry => ({
+      id: fail ? 'tidy-failing' : 'tidy',
+      label: 'tidy',
+      description: 'registers cleanups',
+      create(ctx) {
+        log.push(`patience ${ctx.patienceMs}`);
+        ctx.onClose(() => log.push('first registered'));
+        ctx.onClose(async () => {
+          // Its server still answers while the cleanups run.
+          await fetch(`${ctx.baseURL}/chat/completions`, { method: 'POST', body: '{}' });
+          log.push('last registered, server up');
+          if (fail) throw new Error('could not delete the queue');
+        });
+        expect(() => ctx.onClose(42 as never)).toThrow(
+          `client ${fail ? 'tidy-failing' : 'tidy'}: ctx.onClose takes a function, got number`,
+        );
+        return plain().create(ctx);
+      },
+    });
+    await runLab({
+      scenarios: [base({ durationMs: 2_000, patienceMs: 7_000 })],
+      clients: [tidy(false)],
+      timeScale: 100,
+    });
+    expect(log).toEqual(['patience 7000', 'last registered, server up', 'first registered']);
+    log.length = 0;
+    await expect(
+      runLab({ scenarios: [base({ durationMs: 2_000 })], clients: [tidy(true)], timeScale: 100 }),
+    ).rejects.toThrow('could not delete the queue');
+    expect(log).toEqual(['patience 180000', 'last registered, server up', 'first registered']);
+  });
+
   it('refuses clients that share an id, and names the scenario and client of a broken factory', async () => {
     await expect(runLab({ scenarios: [base({})], clients: [plain(), plain()] })).rejects.toThrow(
       'runLab: two clients have the id "plain"',

@@ -1,7 +1,7 @@
 // What createResilientClient() costs per call on top of the bare openai SDK, with the network out
 // of the picture: both clients get the same in-process fetch that answers at once.
 //   node packages/openai-adapter/bench/adapter.bench.ts   (or `pnpm bench adapter`)
-// Importable by the root runner: `run()` returns rows { name, nsPerOp, opsPerSec }.
+// Importable by the root runner: `run()` returns rows { name, nsPerOp, p50Ns, opsPerSec }.
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Bench } from 'tinybench';
@@ -10,6 +10,7 @@ import { createResilientClient } from '../src/index.ts';
 export interface Row {
   name: string;
   nsPerOp: number;
+  p50Ns: number;
   opsPerSec: number;
 }
 
@@ -54,11 +55,16 @@ export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
     });
   await bench.run();
   return bench.tasks.map((task) => {
-    const r = task.result as unknown as { latency?: { mean: number }; throughput?: { mean: number } };
+    const r = task.result as unknown as {
+      latency?: { mean: number; p50?: number };
+      throughput?: { mean: number };
+    };
     const ms = r.latency?.mean ?? Number.NaN;
     return {
       name: task.name,
       nsPerOp: Math.round(ms * 1e6),
+      // The median, steadier than the mean on a shared machine (a GC pause moves the mean).
+      p50Ns: Math.round((r.latency?.p50 ?? Number.NaN) * 1e6),
       opsPerSec: Math.round(r.throughput?.mean ?? 1000 / ms),
     };
   });
