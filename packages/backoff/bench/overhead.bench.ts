@@ -1,7 +1,7 @@
 // Per-call overhead of a pass-through call through retry, breaker and timeout, alone and composed,
 // next to cockatiel's wrap(retry, circuitBreaker, timeout) and a bare call, in one run.
 //   pnpm exec node packages/backoff/bench/overhead.bench.ts
-// Importable by the root runner: `run()` returns rows { name, nsPerOp, opsPerSec }.
+// Importable by the root runner: `run()` returns rows { name, nsPerOp, p50Ns, opsPerSec }.
 // Erasable TypeScript only, so Node runs it without a build.
 import { pathToFileURL } from 'node:url';
 import { breaker } from '@unfazed/breaker';
@@ -17,15 +17,10 @@ import {
   wrap,
 } from 'cockatiel';
 import { Bench } from 'tinybench';
+import { type BenchRow, tinybenchRows } from '../../../bench/tinybench-rows.ts';
 import { retry, timeout } from '../src/index.ts';
 
-export interface Row {
-  name: string;
-  nsPerOp: number;
-  opsPerSec: number;
-}
-
-export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
+export async function run(options: { timeMs?: number } = {}): Promise<BenchRow[]> {
   const call = () => Promise.resolve(1);
   const empty = pipeline();
   const noop = pipeline(defineMiddleware('noop', (ctx, next) => next(ctx)));
@@ -58,20 +53,7 @@ export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
     .add('cockatiel wrap(retry, circuitBreaker, timeout)', () => cockatielComposed.execute(call));
   await bench.run();
 
-  return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { mean: number } };
-    const ms = result.latency?.mean ?? Number.NaN;
-    return { name: task.name, nsPerOp: Math.round(ms * 1e6), opsPerSec: Math.round(1_000 / ms) };
-  });
+  return tinybenchRows(bench);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await run();
-  const width = Math.max(...rows.map((r) => r.name.length));
-  process.stdout.write(`${'name'.padEnd(width)}  ${'ns/op'.padStart(8)}  ${'ops/s'.padStart(12)}\n`);
-  for (const r of rows) {
-    process.stdout.write(
-      `${r.name.padEnd(width)}  ${String(r.nsPerOp).padStart(8)}  ${r.opsPerSec.toLocaleString('en-US').padStart(12)}\n`,
-    );
-  }
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.table(await run());

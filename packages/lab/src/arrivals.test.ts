@@ -1,5 +1,6 @@
+import { mulberry32 } from '@unfazed/testing';
 import { describe, expect, it } from 'vitest';
-import { arrivalTimes, rateAt, seededRandom } from './arrivals.ts';
+import { arrivalTimes, rateAt } from './arrivals.ts';
 import { readScenario } from './scenario.ts';
 
 const scenario = (load: object, extra: object = {}) =>
@@ -47,9 +48,9 @@ describe('arrivalTimes', () => {
   });
 
   it('draws seeded values in [0, 1)', () => {
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const values = Array.from({ length: 1_000 }, random);
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
-    expect(seededRandom(7)()).toBe(values[0]);
+    expect(mulberry32(7)()).toBe(values[0]);
   });
 });

@@ -1,16 +1,5 @@
+import { mulberry32 } from '@unfazed/testing';
 import type { ResolvedScenario } from './scenario.ts';
-
-/** mulberry32: a tiny seeded PRNG, values in [0, 1). The same seed gives the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Requests per minute in force at `t` (ms since the load began). */
 export function rateAt(load: ResolvedScenario['load'], t: number): number {
@@ -32,7 +21,7 @@ export function rateAt(load: ResolvedScenario['load'], t: number): number {
  * (seeded, and memoryless, so restarting at a boundary is exact) and uniform ones are evenly spaced.
  */
 export function arrivalTimes(s: ResolvedScenario): number[] {
-  const random = seededRandom(s.seed * 7919 + 17);
+  const random = mulberry32(s.seed * 7919 + 17);
   const cuts = [0, ...s.load.phases.map((p) => p.atMs), s.durationMs]
     .filter((t) => t >= 0 && t <= s.durationMs)
     .sort((a, b) => a - b);

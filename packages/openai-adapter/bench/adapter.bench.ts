@@ -5,14 +5,8 @@
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Bench } from 'tinybench';
+import { type BenchRow, tinybenchRows } from '../../../bench/tinybench-rows.ts';
 import { createResilientClient } from '../src/index.ts';
-
-export interface Row {
-  name: string;
-  nsPerOp: number;
-  p50Ns: number;
-  opsPerSec: number;
-}
 
 const completion = JSON.stringify({
   id: 'chatcmpl-1',
@@ -36,7 +30,7 @@ const headers = {
 };
 const answer: typeof fetch = async () => new Response(completion, { status: 200, headers });
 
-export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
+export async function run(options: { timeMs?: number } = {}): Promise<BenchRow[]> {
   const common = { apiKey: 'sk-bench', baseURL: 'http://bench.invalid/v1', fetch: answer };
   const bare = new OpenAI({ ...common, maxRetries: 0 });
   const resilient = createResilientClient(common);
@@ -54,20 +48,7 @@ export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
       await resilient.chat.completions.create(body);
     });
   await bench.run();
-  return bench.tasks.map((task) => {
-    const r = task.result as unknown as {
-      latency?: { mean: number; p50?: number };
-      throughput?: { mean: number };
-    };
-    const ms = r.latency?.mean ?? Number.NaN;
-    return {
-      name: task.name,
-      nsPerOp: Math.round(ms * 1e6),
-      // The median, steadier than the mean on a shared machine (a GC pause moves the mean).
-      p50Ns: Math.round((r.latency?.p50 ?? Number.NaN) * 1e6),
-      opsPerSec: Math.round(r.throughput?.mean ?? 1000 / ms),
-    };
-  });
+  return tinybenchRows(bench);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.table(await run());

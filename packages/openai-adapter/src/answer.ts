@@ -1,5 +1,6 @@
 import type { AnswerSummary, Cancel, Clock, Usage } from '@unfazed/core';
 import { StreamTimeoutError } from './errors.ts';
+import { parseObject } from './json.ts';
 import { type SseEvent, SseSplitter } from './sse.ts';
 
 /** What reading a streamed answer reports on the way. */
@@ -75,7 +76,7 @@ export function watchStream(
     if (summary.firstChunkMs === undefined)
       summary.firstChunkMs = Math.max(0, watch.clock.now() - watch.startedAt);
     if (e.data === '[DONE]') return e.raw;
-    const payload = parse(e.data);
+    const payload = parseObject(e.data);
     if (payload === undefined) return e.raw;
     note(summary, payload);
     const error =
@@ -155,7 +156,7 @@ export async function summarizeJson(response: Response): Promise<AnswerSummary |
     const text = await response.text();
     const summary: AnswerSummary = {};
     if (text.length <= PARSE_WHOLE) {
-      const body = parse(text);
+      const body = parseObject(text);
       if (body === undefined) return undefined;
       note(summary, body);
       return summary;
@@ -188,7 +189,7 @@ function parseBalanced(text: string, open: number): Record<string, unknown> | un
       else if (ch === '"') inString = false;
     } else if (ch === '"') inString = true;
     else if (ch === '{') depth++;
-    else if (ch === '}' && --depth === 0) return parse(text.slice(open, i + 1));
+    else if (ch === '}' && --depth === 0) return parseObject(text.slice(open, i + 1));
   }
   return undefined;
 }
@@ -215,17 +216,6 @@ function note(summary: AnswerSummary, payload: Record<string, unknown>): void {
   } else if (payload.type === 'response.completed' || payload.type === 'response.incomplete') {
     const status = response.status;
     if (typeof status === 'string') summary.finishReasons = [status];
-  }
-}
-
-function parse(data: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }
 

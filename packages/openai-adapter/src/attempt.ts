@@ -3,6 +3,7 @@ import { type CallContext, HttpStatusError, recordResponse } from '@unfazed/core
 import { markNotReplayable, onAbort } from '@unfazed/core/internal';
 import { summarizeJson, watchStream } from './answer.ts';
 import './events.ts';
+import { parseJson } from './json.ts';
 import type { OutgoingRequest } from './request.ts';
 
 /** What one attempt needs beyond the request. */
@@ -81,7 +82,7 @@ export async function sendOnce(
     const error = new HttpStatusError({
       status: response.status,
       headers: response.headers,
-      body: parse(text) ?? text,
+      body: parseJson(text) ?? text,
     });
     answered.set(error, { text, statusText: response.statusText });
     throw error;
@@ -125,12 +126,4 @@ export async function sendOnce(
   answer.finally(stopCaller).catch(() => {});
   recordResponse(ctx, { status: response.status, headers: response.headers, answer });
   return response;
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

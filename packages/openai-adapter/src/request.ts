@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseObject } from './json.ts';
 
 /** One outgoing SDK request, read once per logical call. */
 export interface OutgoingRequest {
@@ -94,17 +95,6 @@ function isJson(headers: Headers): boolean {
 
 function isChat(url: string): boolean {
   return /\/chat\/completions(?:$|\?)/.test(url);
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // A stream is read once; a form upload may carry streamed files: both go exactly once.

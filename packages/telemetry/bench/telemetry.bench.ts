@@ -2,19 +2,14 @@
 // default), and with the real SDK (spans recorded, metrics aggregated, nothing exported), beside the
 // bare pipeline, in one run.
 //   pnpm exec node packages/telemetry/bench/telemetry.bench.ts
-// Importable by the root runner: `run()` returns rows { name, nsPerOp, opsPerSec }.
+// Importable by the root runner: `run()` returns rows { name, nsPerOp, p50Ns, opsPerSec }.
 import { pathToFileURL } from 'node:url';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { defineMiddleware, pipeline } from '@unfazed/core';
 import { Bench } from 'tinybench';
+import { type BenchRow, tinybenchRows } from '../../../bench/tinybench-rows.ts';
 import { telemetry } from '../src/index.ts';
-
-export interface Row {
-  name: string;
-  nsPerOp: number;
-  opsPerSec: number;
-}
 
 /** Collects only when asked (never, here): the SDK aggregates every recording in memory. */
 class IdleReader extends MetricReader {
@@ -22,7 +17,7 @@ class IdleReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
 }
 
-export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
+export async function run(options: { timeMs?: number } = {}): Promise<BenchRow[]> {
   const request = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 20 };
   const call = () => Promise.resolve(1);
   const exec = { request, key: 'gpt-4o-mini', tags: { feature: 'search' } };
@@ -48,20 +43,7 @@ export async function run(options: { timeMs?: number } = {}): Promise<Row[]> {
   await meterProvider.shutdown();
   await tracerProvider.shutdown();
 
-  return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { mean: number } };
-    const ms = result.latency?.mean ?? Number.NaN;
-    return { name: task.name, nsPerOp: Math.round(ms * 1e6), opsPerSec: Math.round(1_000 / ms) };
-  });
+  return tinybenchRows(bench);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await run();
-  const width = Math.max(...rows.map((r) => r.name.length));
-  process.stdout.write(`${'name'.padEnd(width)}  ${'ns/op'.padStart(8)}  ${'ops/s'.padStart(12)}\n`);
-  for (const r of rows) {
-    process.stdout.write(
-      `${r.name.padEnd(width)}  ${String(r.nsPerOp).padStart(8)}  ${r.opsPerSec.toLocaleString('en-US').padStart(12)}\n`,
-    );
-  }
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.table(await run());

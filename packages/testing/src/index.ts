@@ -23,4 +23,5 @@ export { type InjectedFault, networkError } from './injected-faults.ts';
 export { maskKey } from './mask-key.ts';
 export type { OpenAIErrorBody } from './openai-errors.ts';
 export type { ChaosServerOptions } from './options.ts';
+export { mulberry32 } from './prng.ts';
 export type { ChaosCounts, ChaosRequestRecord, ChaosStats, ChaosTimelineBucket } from './stats.ts';

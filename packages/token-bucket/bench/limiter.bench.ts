@@ -13,6 +13,7 @@ import { pipeline } from '@unfazed/core';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterUnion } from 'rate-limiter-flexible';
 import { Bench } from 'tinybench';
+import { tinybenchRows } from '../../../bench/tinybench-rows.ts';
 import { memoryStore, rateLimit, redisStore } from '../src/index.ts';
 
 type Row = Record<string, string | number>;
@@ -118,11 +119,7 @@ async function memoryRows(): Promise<Row[]> {
       await empty.execute(async () => 1);
     });
   await bench.run();
-  return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { mean: number }; throughput?: { mean: number } } | undefined;
-    const meanMs = result?.latency?.mean ?? Number.NaN;
-    return { name: task.name, nsPerOp: Math.round(meanMs * 1e6), opsPerSec: Math.round(1_000 / meanMs) };
-  });
+  return tinybenchRows(bench);
 }
 
 /** Every row of this suite, Redis first; for the root bench runner. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { ClientEntry } from '../client.ts';
+import { compressedOpenAI } from '../compressed-openai.ts';
 
 const RETRIES = 3;
 const BASE_MS = 1_000;
@@ -24,13 +25,8 @@ export const exponentialBackoff: ClientEntry = {
   description:
     'Hand-written exponential backoff with full jitter (1 s base, ×2, 20 s cap, 3 retries) on 429/5xx/network.',
   create(ctx) {
-    const client = new OpenAI({
-      apiKey: ctx.apiKey,
-      baseURL: ctx.baseURL,
-      maxRetries: 0,
-      fetch: ctx.fetch,
-      timeout: 600_000 / ctx.timeScale, // the SDK's 10-minute default, in compressed time
-    });
+    // Retries off; the SDK's 10-minute timeout in compressed time, as the plain SDK client has it.
+    const client = compressedOpenAI(ctx, { maxRetries: 0 });
     return async function backoffCall(request) {
       for (let retry = 0; ; retry++) {
         try {
